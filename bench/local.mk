@@ -1,0 +1,1 @@
+# bench/: see DESIGN.md. Sources are added here as the component lands.

@@ -1,0 +1,1 @@
+# devices/: see DESIGN.md. Sources are added here as the component lands.

@@ -1,0 +1,1 @@
+# monitor/: process set-up, vCPU, world switch, traps, loaders. See DESIGN.md.

@@ -1,0 +1,1 @@
+# shadow_mmu/: see DESIGN.md. Sources are added here as the component lands.

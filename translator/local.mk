@@ -1,0 +1,1 @@
+# translator/: see DESIGN.md. Sources are added here as the component lands.
