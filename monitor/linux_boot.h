@@ -62,7 +62,7 @@ struct linux_setup_header {
     uint32_t syssize;     /* protected-mode size in 16-byte units */
     uint8_t loadflags;
     uint32_t code32_start;
-    uint32_t initrd_addr_max;  /* 2.03+, else 0x37FFFFFF */
+    uint32_t initrd_addr_max;  /* 2.03+: always present in the 2.04+ images accepted */
     uint32_t kernel_alignment; /* 2.05+, else 0 */
     uint8_t relocatable_kernel;
     uint32_t cmdline_size; /* 2.06+, else 255 */

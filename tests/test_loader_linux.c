@@ -235,6 +235,27 @@ START_TEST(err_init_size_beyond_ram)
 }
 END_TEST
 
+/* The initrd floor is the end of init_size counted from the runtime address: for a
+ * relocatable kernel the load address aligned up to kernel_alignment, for another
+ * one pref_address. */
+START_TEST(initrd_floor_follows_runtime_address)
+{
+    struct timg_bz s = timg_bz_default();
+    s.kernel_alignment = 0x400000; /* runs at 4 MiB: needs up to 0x410000 */
+    s.initrd_addr_max = 0x47FFFF;
+    static uint8_t rd[0x71000];
+    struct linux_load_opts o = {"", rd, 0x70000, 0x70000};
+    ck_assert_int_eq(load_bz(&s, &o), LOADER_OK);
+    ck_assert_uint_eq(bs.initrd_addr, 0x410000);
+    o.initrd_len = o.initrd_size = 0x71000;
+    ck_assert_int_eq(load_bz(&s, &o), LOADER_ERR_INITRD_NO_FIT);
+    ck_assert_ptr_nonnull(strstr(err, "0x410000"));
+    s.relocatable = 0; /* runs at pref_address 1 MiB: needs up to 0x110000 */
+    ck_assert_int_eq(load_bz(&s, &o), LOADER_OK);
+    ck_assert_uint_eq(bs.initrd_addr, 0x40F000);
+}
+END_TEST
+
 START_TEST(err_bad_header)
 {
     struct timg_bz s = timg_bz_default();
@@ -349,6 +370,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, err_initrd_truncated);
     tcase_add_test(tc, err_initrd_does_not_fit);
     tcase_add_test(tc, err_init_size_beyond_ram);
+    tcase_add_test(tc, initrd_floor_follows_runtime_address);
     tcase_add_test(tc, err_bad_header);
     tcase_add_test(tc, err_old_protocol);
     tcase_add_test(tc, err_not_bzimage);
