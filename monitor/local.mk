@@ -1,1 +1,53 @@
 # monitor/: process set-up, vCPU, world switch, traps, loaders. See DESIGN.md.
+
+# --- boot loaders: multiboot v1 and the Linux 32-bit boot protocol ----------
+noinst_LIBRARIES += monitor/libloader.a
+monitor_libloader_a_SOURCES = \
+	monitor/guest_ram.h \
+	monitor/linux_boot.c monitor/linux_boot.h \
+	monitor/loader_bytes.h \
+	monitor/loader_cpu_state.c monitor/loader_cpu_state.h \
+	monitor/loader_dispatch.c monitor/loader_dispatch.h \
+	monitor/loader_elf32.c monitor/loader_elf32.h \
+	monitor/loader_error.c monitor/loader_error.h \
+	monitor/loader_layout.c monitor/loader_layout.h \
+	monitor/loader_lowmem.c monitor/loader_lowmem.h \
+	monitor/loader_mbinfo.c monitor/loader_mbinfo.h \
+	monitor/loader_reservetop.c \
+	monitor/loader_types.h \
+	monitor/multiboot.c monitor/multiboot.h
+monitor_libloader_a_CFLAGS = $(AM_CFLAGS) $(SAN_CFLAGS)
+
+LOADER_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SAN_CFLAGS)
+LOADER_TEST_LDADD = monitor/libloader.a $(CHECK_LIBS)
+
+check_PROGRAMS += tests/test_loader_multiboot tests/test_loader_linux \
+	tests/test_loader_common tests/test_loader_fuzz
+TESTS += tests/test_loader_multiboot tests/test_loader_linux \
+	tests/test_loader_common tests/test_loader_fuzz
+
+tests_test_loader_multiboot_SOURCES = tests/test_loader_multiboot.c \
+	tests/test_loader_images.c tests/test_loader_images.h
+tests_test_loader_multiboot_CFLAGS = $(LOADER_TEST_CFLAGS)
+tests_test_loader_multiboot_LDFLAGS = $(SAN_CFLAGS)
+tests_test_loader_multiboot_LDADD = $(LOADER_TEST_LDADD)
+
+tests_test_loader_linux_SOURCES = tests/test_loader_linux.c \
+	tests/test_loader_images.c tests/test_loader_images.h
+tests_test_loader_linux_CFLAGS = $(LOADER_TEST_CFLAGS)
+tests_test_loader_linux_LDFLAGS = $(SAN_CFLAGS)
+tests_test_loader_linux_LDADD = $(LOADER_TEST_LDADD)
+
+tests_test_loader_common_SOURCES = tests/test_loader_common.c \
+	tests/test_loader_images.c tests/test_loader_images.h
+tests_test_loader_common_CFLAGS = $(LOADER_TEST_CFLAGS)
+tests_test_loader_common_LDFLAGS = $(SAN_CFLAGS)
+tests_test_loader_common_LDADD = $(LOADER_TEST_LDADD)
+
+tests_test_loader_fuzz_SOURCES = tests/test_loader_fuzz.c \
+	tests/test_loader_images.c tests/test_loader_images.h
+tests_test_loader_fuzz_CFLAGS = $(LOADER_TEST_CFLAGS)
+tests_test_loader_fuzz_LDFLAGS = $(SAN_CFLAGS)
+tests_test_loader_fuzz_LDADD = $(LOADER_TEST_LDADD)
+
+EXTRA_DIST += monitor/README.md
