@@ -51,3 +51,20 @@ tests_test_loader_fuzz_LDFLAGS = $(SAN_CFLAGS)
 tests_test_loader_fuzz_LDADD = $(LOADER_TEST_LDADD)
 
 EXTRA_DIST += monitor/README.md
+
+# --- the world switch: compatibility-mode guest code, callouts, host signals ---
+# Built with UBSan only under --enable-sanitizers: it switches stacks and runs on
+# the signal stack, and the program that links it reserves the low 4 GiB.
+noinst_LIBRARIES += monitor/libworld.a
+monitor_libworld_a_SOURCES = \
+	monitor/world.c monitor/world.h monitor/world_switch.S \
+	monitor/host_ldt.c monitor/host_ldt.h \
+	monitor/host_signals.c monitor/host_signals.h
+monitor_libworld_a_CFLAGS = $(AM_CFLAGS) $(PROG_SAN_CFLAGS)
+
+check_PROGRAMS += tests/test_world
+TESTS += tests/test_world
+tests_test_world_SOURCES = tests/test_world.c
+tests_test_world_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(PROG_SAN_CFLAGS)
+tests_test_world_LDFLAGS = $(PROG_SAN_CFLAGS)
+tests_test_world_LDADD = monitor/libworld.a $(CHECK_LIBS)

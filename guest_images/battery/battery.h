@@ -65,16 +65,16 @@ static inline void invlpg(uint32_t lin)
     __asm__ volatile("invlpg (%0)" ::"r"(lin) : "memory");
 }
 
-#define EFL_CF 0x1u
-#define EFL_TF 0x100u
-#define EFL_IF 0x200u
-#define EFL_DF 0x400u
-#define EFL_OF 0x800u
+#define EFL_CF   0x1u
+#define EFL_TF   0x100u
+#define EFL_IF   0x200u
+#define EFL_DF   0x400u
+#define EFL_OF   0x800u
 #define EFL_IOPL 0x3000u
-#define EFL_NT 0x4000u
-#define EFL_RF 0x10000u
-#define EFL_AC 0x40000u
-#define EFL_ID 0x200000u
+#define EFL_NT   0x4000u
+#define EFL_RF   0x10000u
+#define EFL_AC   0x40000u
+#define EFL_ID   0x200000u
 
 /* ---- output and TAP ---- */
 void serial_init(void);
@@ -141,7 +141,8 @@ extern volatile uint32_t expect_resume;
  * fault inside it resumes after it. Use trap_reset() before and inspect last_trap. */
 void trap_reset(void);
 #define TRY_ASM(text, ...)                                                                         \
-    __asm__ volatile("movl $1f, expect_resume\n\t" text "\n1:\n\tmovl $0, expect_resume" __VA_ARGS__)
+    __asm__ volatile("movl $1f, expect_resume\n\t" text                                            \
+                     "\n1:\n\tmovl $0, expect_resume" __VA_ARGS__)
 
 /* ---- ring 3 ---- */
 /* run_user: run fn at CPL 3 (flat user segments, user stack) with the given
@@ -153,20 +154,20 @@ void sysenter_entry(void);
 extern volatile uint32_t sysenter_seen_cs, sysenter_seen_ss, sysenter_seen_esp, sysenter_count;
 
 /* ---- paging ---- */
-#define PTE_P 0x001u
-#define PTE_W 0x002u
-#define PTE_U 0x004u
-#define PTE_A 0x020u
-#define PTE_D 0x040u
-#define PTE_PS 0x080u
-#define PTE_G 0x100u
-#define CR0_PE 0x1u
-#define CR0_MP 0x2u
-#define CR0_EM 0x4u
-#define CR0_TS 0x8u
-#define CR0_WP 0x10000u
-#define CR0_AM 0x40000u
-#define CR0_PG 0x80000000u
+#define PTE_P   0x001u
+#define PTE_W   0x002u
+#define PTE_U   0x004u
+#define PTE_A   0x020u
+#define PTE_D   0x040u
+#define PTE_PS  0x080u
+#define PTE_G   0x100u
+#define CR0_PE  0x1u
+#define CR0_MP  0x2u
+#define CR0_EM  0x4u
+#define CR0_TS  0x8u
+#define CR0_WP  0x10000u
+#define CR0_AM  0x40000u
+#define CR0_PG  0x80000000u
 #define CR4_PSE 0x10u
 #define CR4_PGE 0x80u
 extern uint32_t page_dir[1024];

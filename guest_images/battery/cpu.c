@@ -54,14 +54,14 @@ void cpu_tables_init(void)
     struct dtr g = {sizeof(gdt) - 1, (uint32_t)gdt};
     __asm__ volatile("lgdt %0" ::"m"(g));
     __asm__ volatile("ljmp %0, $1f\n1:" ::"i"(SEL_KCODE));
-    __asm__ volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%fs; mov %0, %%gs; mov %0, %%ss" ::"r"(
-        SEL_KDATA));
+    __asm__ volatile(
+        "mov %0, %%ds; mov %0, %%es; mov %0, %%fs; mov %0, %%gs; mov %0, %%ss" ::"r"(SEL_KDATA));
 
     for (unsigned v = 0; v < 80; v++)
         set_gate(v, isr_table[v], 0x8E);
-    set_gate(3, isr_table[3], 0xEE);  /* INT3 from CPL 3 */
-    set_gate(4, isr_table[4], 0xEE);  /* INTO from CPL 3 */
-    set_gate(VEC_SYSCALL, isr_128_addr, 0xEF);              /* trap gate, DPL 3 */
+    set_gate(3, isr_table[3], 0xEE);                          /* INT3 from CPL 3 */
+    set_gate(4, isr_table[4], 0xEE);                          /* INTO from CPL 3 */
+    set_gate(VEC_SYSCALL, isr_128_addr, 0xEF);                /* trap gate, DPL 3 */
     set_gate(VEC_USER_EXIT, (uint32_t)user_exit_entry, 0xEE); /* interrupt gate, DPL 3 */
     (void)isr_129_addr;
     struct dtr i = {sizeof(idt) - 1, (uint32_t)idt};

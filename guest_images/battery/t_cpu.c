@@ -17,9 +17,10 @@ void group_cpu(void)
     check(r[0] >= 1 && printable, "cpu/cpuid-leaf0-vendor", "max leaf %u", r[0]);
 
     cpuid(1, r);
-    /* Leaf 1 EDX: FPU(0) TSC(4) MSR(5) PSE(3) CX8(8) SEP(11) PGE(13) — the battery uses them all. */
-    uint32_t need = (1u << 0) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8) | (1u << 11) |
-                    (1u << 13);
+    /* Leaf 1 EDX: FPU(0) TSC(4) MSR(5) PSE(3) CX8(8) SEP(11) PGE(13) — the battery uses them all.
+     */
+    uint32_t need =
+        (1u << 0) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 8) | (1u << 11) | (1u << 13);
     check((r[3] & need) == need, "cpu/cpuid-leaf1-features", "edx=%x missing %x", r[3],
           need & ~r[3]);
     /* Leaf 1 EAX family >= 6 makes SEP meaningful (SDM: SYSENTER on family 6 model >= 3). */

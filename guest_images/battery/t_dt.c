@@ -26,7 +26,8 @@ void group_dt(void)
     uint16_t tr = 0, ldtr = 0;
     uint32_t tr32 = 0xFFFFFFFF;
     __asm__ volatile("str %0; sldt %1" : "=m"(tr), "=m"(ldtr));
-    /* SDM Vol. 2B STR/SLDT: the selector in TR/LDTR; a 32-bit register destination is zero-extended. */
+    /* SDM Vol. 2B STR/SLDT: the selector in TR/LDTR; a 32-bit register destination is
+     * zero-extended. */
     __asm__ volatile("str %0" : "=r"(tr32));
     check(tr == SEL_TSS && tr32 == SEL_TSS, "dt/str-returns-loaded", "tr=%x tr32=%x", tr, tr32);
     check(ldtr == SEL_LDT, "dt/sldt-returns-loaded", "ldtr=%x", ldtr);
@@ -38,8 +39,8 @@ void group_dt(void)
     /* SMSW stores CR0[15:0] (SDM Vol. 2B SMSW). */
     uint32_t msw = 0xFFFFFFFF, cr0 = READ_CR(0);
     __asm__ volatile("smsw %0" : "=r"(msw));
-    check((msw & 0xFFFF) == (cr0 & 0xFFFF) && (msw & CR0_PE), "dt/smsw-is-cr0-low",
-          "msw=%x cr0=%x", msw, cr0);
+    check((msw & 0xFFFF) == (cr0 & 0xFFFF) && (msw & CR0_PE), "dt/smsw-is-cr0-low", "msw=%x cr0=%x",
+          msw, cr0);
 
     /* LGDT/LIDT round trip through another table and back. */
     memcpy(alt_gdt, gdt, sizeof(gdt));

@@ -55,7 +55,8 @@ void group_exc(void)
     trap_reset();
     __asm__ volatile("xor %%eax, %%eax; into" ::: "eax", "cc");
     uint32_t none = last_trap.count;
-    __asm__ volatile("mov $0x7f, %%al; add $1, %%al; into\n2: movl $2b, %0" : "=m"(at)::"eax", "cc");
+    __asm__ volatile("mov $0x7f, %%al; add $1, %%al; into\n2: movl $2b, %0"
+                     : "=m"(at)::"eax", "cc");
     check(none == 0 && last_trap.vector == 4 && last_trap.eip == at, "exc/of-into",
           "clean=%u vector=%u eip=%x want %x", none, last_trap.vector, last_trap.eip, at);
 

@@ -117,7 +117,8 @@ void group_flags(void)
           "flags/ac-at-cpl3", "vector=%u err=%x cs=%x", last_trap.vector, last_trap.err,
           last_trap.cs);
 
-    /* TF: a #DB trap after each instruction, EIP pointing past it; DR6.BS set (SDM Vol. 3A §17.3.1.4). */
+    /* TF: a #DB trap after each instruction, EIP pointing past it; DR6.BS set (SDM Vol. 3A
+     * §17.3.1.4). */
     set_trap_handler(1, on_debug);
     db_count = 0;
     uint32_t l1, l2, l3;

@@ -57,8 +57,8 @@ void group_irq(void)
     __asm__ volatile("cli");
     /* A tick may also land between STI/the loop test and HLT, so HLTs <= ticks + 1. */
     check(timer_ticks >= 10 && halts >= 1 && halts <= timer_ticks + 1 && last_vector == 0x20,
-          "irq/pit-periodic-across-hlt",
-          "ticks=%u halts=%u vector=%x", timer_ticks, halts, last_vector);
+          "irq/pit-periodic-across-hlt", "ticks=%u halts=%u vector=%x", timer_ticks, halts,
+          last_vector);
     check((isr_seen_in_handler & 1) != 0, "irq/isr-bit-in-handler", "isr=%x", isr_seen_in_handler);
 
     /* With IF=0 the request waits in IRR; STI delivers it (SDM Vol. 3A §6.8.1). */
@@ -91,7 +91,7 @@ void group_irq(void)
         __asm__ volatile("" ::: "memory");
     int requested_again = wait_irr0(); /* the next period is latched in IRR... */
     for (volatile uint32_t i = 0; i < 200000; i++)
-        ;                              /* ...and must stay there while IRQ 0 is in service */
+        ; /* ...and must stay there while IRQ 0 is in service */
     __asm__ volatile("cli");
     uint32_t blocked = timer_ticks - t0;
     no_eoi = 0;

@@ -1,10 +1,10 @@
 /* t_paging.c — 32-bit paging: 4 KiB/4 MiB pages, U/S, R/W, WP, A/D, INVLPG, CR3, PGE. */
 #include "battery.h"
 
-#define ALIAS_BASE 0x40000000u /* PDE 256 -> alias_pt */
-#define BIG_BASE 0x80000000u   /* PDE 512 -> 4 MiB page at 4 MiB */
-#define BIG_PHYS 0x00400000u
-#define RECURSIVE_SLOT 768u    /* PDE 768 -> the page directory itself */
+#define ALIAS_BASE     0x40000000u /* PDE 256 -> alias_pt */
+#define BIG_BASE       0x80000000u /* PDE 512 -> 4 MiB page at 4 MiB */
+#define BIG_PHYS       0x00400000u
+#define RECURSIVE_SLOT 768u /* PDE 768 -> the page directory itself */
 
 static uint32_t alias_pt[1024] __attribute__((aligned(4096)));
 static uint8_t frames[6][4096] __attribute__((aligned(4096)));
@@ -75,8 +75,7 @@ void group_paging(void)
     wr(BIG_PHYS + 0x2340, 0xb16b00b5);
     page_dir[BIG_BASE >> 22] = BIG_PHYS | PTE_P | PTE_W | PTE_PS;
     invlpg(BIG_BASE);
-    check(rd(BIG_BASE + 0x2340) == 0xb16b00b5, "pg/4m-pse-page", "read=%x",
-          rd(BIG_BASE + 0x2340));
+    check(rd(BIG_BASE + 0x2340) == 0xb16b00b5, "pg/4m-pse-page", "read=%x", rd(BIG_BASE + 0x2340));
 
     /* #PF error code bits: P (protection), W/R, U/S (SDM Vol. 3A §4.7). */
     set_alias(1, (uint32_t)frames[1], PTE_P | PTE_W); /* supervisor only */
@@ -119,7 +118,8 @@ void group_paging(void)
     /* Instruction fetch from a not-present page faults with EIP = CR2 = target. */
     trap_reset();
     TRY_ASM("jmp *%0", ::"r"(lin(3) + 0x40));
-    check(last_trap.vector == 14 && last_trap.eip == lin(3) + 0x40 && last_trap.cr2 == lin(3) + 0x40,
+    check(last_trap.vector == 14 && last_trap.eip == lin(3) + 0x40 &&
+              last_trap.cr2 == lin(3) + 0x40,
           "pg/fetch-not-present", "vector=%u eip=%x cr2=%x", last_trap.vector, last_trap.eip,
           last_trap.cr2);
 
@@ -162,8 +162,7 @@ void group_paging(void)
     uint32_t g1 = rd(lin(5));
     WRITE_CR(3, READ_CR(3));
     uint32_t g2 = rd(lin(5));
-    check(g1 == 0xF0000002u && g2 == g1, "pg/global-page-across-cr3", "before=%x after=%x", g1,
-          g2);
+    check(g1 == 0xF0000002u && g2 == g1, "pg/global-page-across-cr3", "before=%x after=%x", g1, g2);
     alias_pt[5] = (uint32_t)frames[3] | PTE_P | PTE_W | PTE_G;
     WRITE_CR(4, READ_CR(4) & ~CR4_PGE);
     WRITE_CR(4, READ_CR(4) | CR4_PGE);
@@ -177,14 +176,13 @@ void group_paging(void)
     uint32_t via_pt = rd(0xC0000000u + (ALIAS_BASE >> 22) * 4096u + 4 * 4);
     uint32_t via_pd = rd(self + (ALIAS_BASE >> 22) * 4);
     check(via_pt == alias_pt[4] && via_pd == page_dir[ALIAS_BASE >> 22], "pg/recursive-directory",
-          "pte=%x want %x pde=%x want %x", via_pt, alias_pt[4], via_pd,
-          page_dir[ALIAS_BASE >> 22]);
+          "pte=%x want %x pde=%x want %x", via_pt, alias_pt[4], via_pd, page_dir[ALIAS_BASE >> 22]);
     page_dir[RECURSIVE_SLOT] = 0;
     flush_tlb();
 
     /* Paging off again: linear = physical. */
     paging_disable();
-    check(!(READ_CR(0) & CR0_PG) && rd((uint32_t)frames[5]) == 0xF0000005u, "pg/disable",
-          "cr0=%x", READ_CR(0));
+    check(!(READ_CR(0) & CR0_PG) && rd((uint32_t)frames[5]) == 0xF0000005u, "pg/disable", "cr0=%x",
+          READ_CR(0));
     WRITE_CR(4, READ_CR(4) & ~CR4_PSE);
 }

@@ -124,7 +124,7 @@ void group_priv(void)
     /* IOPL 3 allows I/O at CPL 3 without the bitmap. */
     expect_no_fault_at_cpl3(u_in, 3, "priv/in-at-cpl3-iopl3-allowed");
     /* A clear bit in the I/O permission bitmap allows that one port at IOPL 0. */
-    tss.iomap[0x80 / 8] &= (uint8_t)~(1u << (0x80 % 8));
+    tss.iomap[0x80 / 8] &= (uint8_t) ~(1u << (0x80 % 8));
     expect_no_fault_at_cpl3(u_out80, 0, "priv/iomap-permits-port");
     expect_gp0_at_cpl3(u_out81, 0, "priv/iomap-denies-neighbour");
     tss.iomap[0x80 / 8] |= (uint8_t)(1u << (0x80 % 8));

@@ -147,7 +147,8 @@ void group_seg(void)
     /* A stack-segment limit violation raises #SS(0) (SDM Vol. 3A §6.15 #SS). */
     trap_reset();
     TRY_ASM("mov %%ss, %%edx; mov %0, %%ss; movl (%%esp, %1), %%eax; mov %%edx, %%ss",
-            ::"r"(SEL_STACK16M), "r"(0x02000000) : "eax", "edx");
+            ::"r"(SEL_STACK16M), "r"(0x02000000)
+            : "eax", "edx");
     __asm__ volatile("mov %0, %%ss" ::"r"(SEL_KDATA));
     check(last_trap.vector == 12 && last_trap.err == 0, "seg/stack-limit-ss", "vector=%u err=%x",
           last_trap.vector, last_trap.err);

@@ -27,8 +27,8 @@ void group_smc(void)
 
     /* A store to the next instruction of the same straight-line block. */
     uint32_t r1 = smc_ahead(0x55555555), r2 = smc_ahead(0x66666666);
-    check(r1 == 0x55555555 && r2 == 0x66666666, "smc/store-to-next-instruction", "r1=%x r2=%x",
-          r1, r2);
+    check(r1 == 0x55555555 && r2 == 0x66666666, "smc/store-to-next-instruction", "r1=%x r2=%x", r1,
+          r2);
 
     /* Code generated into a buffer, run, regenerated, run again — many times. */
     uint32_t n = smc_template_end - smc_template, bad = 0;
