@@ -68,3 +68,20 @@ tests_test_world_SOURCES = tests/test_world.c
 tests_test_world_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(PROG_SAN_CFLAGS)
 tests_test_world_LDFLAGS = $(PROG_SAN_CFLAGS)
 tests_test_world_LDADD = monitor/libworld.a $(CHECK_LIBS)
+
+# --- guest CPU semantics: state, guest-memory accesses, (later) delivery and emulation ---
+monitor_cpu_sources = \
+	monitor/vcpu.h \
+	monitor/guest_access.c monitor/guest_access.h
+noinst_LIBRARIES += monitor/libcpu.a monitor/libcpu_prog.a
+monitor_libcpu_a_SOURCES = $(monitor_cpu_sources)
+monitor_libcpu_a_CFLAGS = $(AM_CFLAGS) $(SAN_CFLAGS)
+monitor_libcpu_prog_a_SOURCES = $(monitor_cpu_sources)
+monitor_libcpu_prog_a_CFLAGS = $(AM_CFLAGS) $(PROG_SAN_CFLAGS)
+
+check_PROGRAMS += tests/test_guest_access
+TESTS += tests/test_guest_access
+tests_test_guest_access_SOURCES = tests/test_guest_access.c
+tests_test_guest_access_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SAN_CFLAGS)
+tests_test_guest_access_LDFLAGS = $(SAN_CFLAGS)
+tests_test_guest_access_LDADD = monitor/libcpu.a shadow_mmu/libshadow.a $(CHECK_LIBS)
