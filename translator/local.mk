@@ -1,10 +1,24 @@
-# translator/: decode guest code with Zydis, classify it, (later) emit translations.
-noinst_LIBRARIES += translator/libtranslator.a
-translator_libtranslator_a_SOURCES = \
+# translator/: decode guest code with Zydis, classify it, emit translations.
+translator_sources = \
 	translator/insn_class.h \
 	translator/decode.h translator/decode.c \
-	translator/classify.h translator/classify.c
+	translator/classify.h translator/classify.c \
+	translator/emit.h translator/emit.c
+noinst_LIBRARIES += translator/libtranslator.a translator/libtranslator_prog.a
+translator_libtranslator_a_SOURCES = $(translator_sources)
 translator_libtranslator_a_CFLAGS = $(AM_CFLAGS) $(SAN_CFLAGS)
+# The same code for the bt386 program and tests that run guest code (UBSan only).
+translator_libtranslator_prog_a_SOURCES = $(translator_sources)
+translator_libtranslator_prog_a_CFLAGS = $(AM_CFLAGS) $(PROG_SAN_CFLAGS)
+
+# Translated code really runs: blocks, exits, chaining, sites, faults, the interrupt gate.
+check_PROGRAMS += tests/test_translate
+TESTS += tests/test_translate
+tests_test_translate_SOURCES = tests/test_translate.c tests/unit.h
+tests_test_translate_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(PROG_SAN_CFLAGS)
+tests_test_translate_LDFLAGS = $(PROG_SAN_CFLAGS)
+tests_test_translate_LDADD = translator/libtranslator_prog.a cache/libcache_prog.a \
+	monitor/libworld.a $(ZYDIS_LIBS) $(CHECK_LIBS)
 EXTRA_DIST += translator/README.md
 
 # Hand-written classification cases.

@@ -1,0 +1,183 @@
+/* emit.c — the block translator: IDENT copies, exits, guest-visible CALL pushes, sites. */
+#include "translator/emit.h"
+#include "translator/classify.h"
+
+#include <string.h>
+
+#define BLOCK_BYTES_MAX 1024 /* a block's code never exceeds this (32 insns x worst case) */
+
+struct out {
+    uint8_t *p;     /* writable alias cursor */
+    uint32_t low;   /* executable address of the cursor */
+    uint32_t start; /* executable address of the block */
+    struct tc_site sites[EMIT_MAX_INSNS * 2];
+    unsigned nsites;
+    struct pc_entry pcs[EMIT_MAX_INSNS + 1];
+    unsigned npcs;
+};
+
+static void put8(struct out *o, uint8_t v)
+{
+    *o->p++ = v;
+    o->low++;
+}
+
+static void put32(struct out *o, uint32_t v)
+{
+    memcpy(o->p, &v, 4);
+    o->p += 4;
+    o->low += 4;
+}
+
+/* A far call into the monitor, registered as a site of the given kind. */
+static void emit_site(const struct emit_env *env, struct out *o, uint8_t kind, uint32_t guest_eip,
+                      uint32_t target)
+{
+    uint32_t at = o->low;
+    put8(o, 0x2E);
+    put8(o, 0xFF);
+    put8(o, 0x1D);
+    put32(o, env->callout_farptr);
+    o->sites[o->nsites++] = (struct tc_site){
+        .ret_addr = o->low, .guest_eip = guest_eip, .target = target, .patch_at = at, .kind = kind};
+}
+
+static void note_pc(struct out *o, uint32_t guest_off)
+{
+    o->pcs[o->npcs++] = (struct pc_entry){.tc_off = (uint16_t)(o->low - o->start),
+                                          .guest_off = (uint16_t)guest_off};
+}
+
+/* Branch target of a relative control transfer (operand 0 is the immediate). */
+static uint32_t rel_target(const struct insn *in, uint32_t eip)
+{
+    uint32_t next = eip + in->len;
+    uint32_t t = next + (uint32_t)in->ops[0].imm.value.s;
+    return in->zi.operand_width == 16 ? (t & 0xFFFF) : t;
+}
+
+/* Jcc/LOOP/JECXZ: the original condition jumps over a two-byte JMP to the taken exit;
+ * the JMP skips to the fall-through exit. */
+static void emit_jcc(const struct emit_env *env, struct out *o, const uint8_t *bytes,
+                     const struct insn *in, uint32_t eip)
+{
+    unsigned imm_size = in->zi.raw.imm[0].size / 8;
+    memcpy(o->p, bytes, in->len - imm_size);
+    o->p += in->len - imm_size;
+    o->low += in->len - imm_size;
+    if (imm_size == 1)
+        put8(o, 2);
+    else if (imm_size == 2) {
+        put8(o, 2), put8(o, 0);
+    } else
+        put32(o, 2);
+    put8(o, 0xEB); /* jmp +SITE_CALL_BYTES */
+    put8(o, SITE_CALL_BYTES);
+    emit_site(env, o, SITE_EXIT, eip, rel_target(in, eip));
+    emit_site(env, o, SITE_EXIT, eip, eip + in->len);
+}
+
+enum emit_status emit_block(const struct emit_env *env, uint32_t eip, enum code_size size,
+                            uint32_t mode, uint32_t *index)
+{
+    if (blocks_full(env->blocks) || tc_free_bytes(env->tc) < BLOCK_BYTES_MAX + 16)
+        return EMIT_FULL;
+    struct decoder dec;
+    decoder_init(&dec, size);
+    uint32_t start = tc_alloc(env->tc, BLOCK_BYTES_MAX);
+    struct out o = {.p = tc_rw(env->tc, start), .low = start, .start = start};
+
+    /* The interrupt gate: BOUND EAX against the monitor's pair. */
+    put8(&o, 0x2E);
+    put8(&o, 0x62);
+    put8(&o, 0x05);
+    put32(&o, env->irq_bounds);
+
+    uint32_t pc = eip;
+    unsigned n = 0;
+    bool ended = false;
+    while (!ended && n < EMIT_MAX_INSNS) {
+        uint8_t bytes[INSN_MAX_LEN];
+        size_t got = env->fetch(env->ctx, pc, bytes, sizeof(bytes));
+        struct insn in;
+        enum decode_status st = got ? decode_insn(&dec, bytes, got, &in) : DECODE_NEED_MORE;
+        if (st == DECODE_NEED_MORE && n > 0)
+            break; /* the next instruction crosses into an unfetchable page: let it fault later */
+        note_pc(&o, pc - eip);
+        n++;
+        if (st != DECODE_OK) {
+            /* Undecodable, too long or unfetchable: the emulator raises the exact fault. */
+            emit_site(env, &o, SITE_EMULATE, pc, 0);
+            ended = true;
+            break;
+        }
+        switch (in.cls) {
+        case IC_IDENT:
+            memcpy(o.p, bytes, in.len);
+            o.p += in.len;
+            o.low += in.len;
+            break;
+        case IC_JMP_REL:
+            emit_site(env, &o, SITE_EXIT, pc, rel_target(&in, pc));
+            ended = true;
+            break;
+        case IC_JCC_REL:
+            emit_jcc(env, &o, bytes, &in, pc);
+            ended = true;
+            break;
+        case IC_CALL_REL:
+            if (in.zi.operand_width == 32) {
+                put8(&o, 0x68); /* push $return: the guest sees its own return address */
+                put32(&o, pc + in.len);
+                emit_site(env, &o, SITE_EXIT, pc, rel_target(&in, pc));
+                ended = true;
+                break;
+            }
+            /* 16-bit calls are emulated */
+            /* fall through */
+        default:
+            emit_site(env, &o, SITE_EMULATE, pc, 0);
+            ended = insn_ends_block(&in);
+            break;
+        }
+        pc += in.len;
+    }
+    if (n == 0) {
+        tc_trim(env->tc, start, 0);
+        return EMIT_NO_CODE;
+    }
+    if (!ended) /* block limit or page end: continue in the next block */
+        emit_site(env, &o, SITE_EXIT, pc, pc);
+
+    struct tc_block blk = {.guest_eip = eip,
+                           .mode = mode,
+                           .guest_len = pc - eip,
+                           .tc_start = start,
+                           .tc_len = o.low - start,
+                           .n_insns = n};
+    uint32_t idx = block_add(env->blocks, &blk, o.pcs, o.npcs);
+    if (idx == BLOCK_NONE) {
+        tc_trim(env->tc, start, 0);
+        return EMIT_FULL;
+    }
+    for (unsigned i = 0; i < o.nsites; i++) {
+        o.sites[i].block = idx;
+        site_add(env->blocks, &o.sites[i]);
+    }
+    tc_trim(env->tc, start, o.low - start);
+    *index = idx;
+    return EMIT_OK;
+}
+
+void emit_chain(const struct emit_env *env, struct tc_site *s, uint32_t target)
+{
+    uint8_t *p = tc_rw(env->tc, s->patch_at);
+    int32_t rel = (int32_t)(target - (s->patch_at + 5));
+    /* Only the monitor writes here, never while translated code runs (one vCPU). */
+    memcpy(p + 1, &rel, 4);
+    p[5] = 0x90;
+    p[6] = 0x90;
+    p[0] = 0xE9;
+    s->chained = true;
+    env->blocks->stats.chained++;
+}

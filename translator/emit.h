@@ -1,0 +1,51 @@
+/* emit.h — translating one block of guest code into the translation cache.
+ *
+ * A block starts with the interrupt gate (a BOUND on EAX against a pair in the monitor
+ * area that the monitor flips to "always out of range" when an interrupt is pending:
+ * BOUND changes neither flags nor registers, so the check is invisible to the guest).
+ * Innocuous instructions are copied verbatim (IDENT). Direct control flow ends the block
+ * in exit sites (far calls into the monitor, later patched into direct jumps: chaining);
+ * a near CALL pushes the *guest* return address. Every other instruction that is not
+ * IDENT becomes an emulate site: a far call to the monitor, which runs it and resumes
+ * after the site or leaves to the dispatcher. */
+#ifndef BT386_TRANSLATOR_EMIT_H
+#define BT386_TRANSLATOR_EMIT_H
+
+#include "cache/blocks.h"
+#include "cache/tc.h"
+#include "translator/decode.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define EMIT_MAX_INSNS  32 /* instructions per block at most */
+#define SITE_CALL_BYTES 7  /* 2E FF 1D disp32: lcall *%cs:disp32 */
+#define IRQ_GATE_BYTES  7  /* 2E 62 05 disp32: bound %eax, %cs:disp32 */
+
+struct emit_env {
+    struct tc *tc;
+    struct blocks *blocks;
+    uint32_t callout_farptr; /* linear address of the m16:32 pointer to the callout trampoline */
+    uint32_t irq_bounds;     /* linear address of the BOUND pair used as the interrupt gate */
+    /* fetch: copy up to n guest code bytes at linear address lin into buf; returns how
+     * many could be fetched (fewer at an unfetchable page). */
+    size_t (*fetch)(void *ctx, uint32_t lin, uint8_t *buf, size_t n);
+    void *ctx;
+};
+
+enum emit_status {
+    EMIT_OK,
+    EMIT_FULL,    /* TC or block table full: flush and retry */
+    EMIT_NO_CODE, /* not one byte of the first instruction could be fetched */
+};
+
+/* emit_block: translate the block at linear address eip for code of the given size and
+ * mode key; on EMIT_OK *index is the new block's index in env->blocks. */
+enum emit_status emit_block(const struct emit_env *env, uint32_t eip, enum code_size size,
+                            uint32_t mode, uint32_t *index);
+
+/* emit_chain: patch exit site s to jump straight to TC address target. */
+void emit_chain(const struct emit_env *env, struct tc_site *s, uint32_t target);
+
+#endif
