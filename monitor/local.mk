@@ -85,3 +85,14 @@ tests_test_guest_access_SOURCES = tests/test_guest_access.c
 tests_test_guest_access_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SAN_CFLAGS)
 tests_test_guest_access_LDFLAGS = $(SAN_CFLAGS)
 tests_test_guest_access_LDADD = monitor/libcpu.a shadow_mmu/libshadow.a $(CHECK_LIBS)
+
+# --- the command line ---
+noinst_LIBRARIES += monitor/liboptions.a
+monitor_liboptions_a_SOURCES = monitor/options.c monitor/options.h
+monitor_liboptions_a_CFLAGS = $(AM_CFLAGS) $(SAN_CFLAGS)
+check_PROGRAMS += tests/test_options
+TESTS += tests/test_options
+tests_test_options_SOURCES = tests/test_options.c
+tests_test_options_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SAN_CFLAGS)
+tests_test_options_LDFLAGS = $(SAN_CFLAGS)
+tests_test_options_LDADD = monitor/liboptions.a $(CHECK_LIBS)
