@@ -59,7 +59,8 @@ noinst_LIBRARIES += monitor/libworld.a
 monitor_libworld_a_SOURCES = \
 	monitor/world.c monitor/world.h monitor/world_switch.S \
 	monitor/host_ldt.c monitor/host_ldt.h \
-	monitor/host_signals.c monitor/host_signals.h
+	monitor/host_signals.c monitor/host_signals.h \
+	monitor/seg_mirror.c monitor/seg_mirror.h
 monitor_libworld_a_CFLAGS = $(AM_CFLAGS) $(PROG_SAN_CFLAGS)
 
 check_PROGRAMS += tests/test_world
@@ -68,6 +69,13 @@ tests_test_world_SOURCES = tests/test_world.c
 tests_test_world_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(PROG_SAN_CFLAGS)
 tests_test_world_LDFLAGS = $(PROG_SAN_CFLAGS)
 tests_test_world_LDADD = monitor/libworld.a $(CHECK_LIBS)
+
+check_PROGRAMS += tests/test_seg_mirror
+TESTS += tests/test_seg_mirror
+tests_test_seg_mirror_SOURCES = tests/test_seg_mirror.c
+tests_test_seg_mirror_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(PROG_SAN_CFLAGS)
+tests_test_seg_mirror_LDFLAGS = $(PROG_SAN_CFLAGS)
+tests_test_seg_mirror_LDADD = monitor/libworld.a $(CHECK_LIBS)
 
 # --- guest CPU semantics: state, guest-memory accesses, (later) delivery and emulation ---
 monitor_cpu_sources = \
