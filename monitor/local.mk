@@ -80,7 +80,22 @@ tests_test_seg_mirror_LDADD = monitor/libworld.a $(CHECK_LIBS)
 # --- guest CPU semantics: state, guest-memory accesses, (later) delivery and emulation ---
 monitor_cpu_sources = \
 	monitor/vcpu.h \
-	monitor/guest_access.c monitor/guest_access.h
+	monitor/guest_access.c monitor/guest_access.h \
+	monitor/cpu_result.h \
+	monitor/cpu_desc.c monitor/cpu_desc.h \
+	monitor/cpu_stack.c monitor/cpu_stack.h \
+	monitor/cpu_seg.c monitor/cpu_seg.h \
+	monitor/cpu_tss.c monitor/cpu_tss.h \
+	monitor/cpu_far.c monitor/cpu_far.h \
+	monitor/cpu_retf.c \
+	monitor/cpu_ret_common.c monitor/cpu_ret_common.h \
+	monitor/cpu_iret.c monitor/cpu_iret.h \
+	monitor/cpu_idt.c monitor/cpu_idt.h \
+	monitor/cpu_deliver.c monitor/cpu_deliver.h \
+	monitor/cpu_sysenter.c monitor/cpu_sysenter.h \
+	monitor/cpu_lar.c monitor/cpu_lar.h \
+	monitor/cpu_ldt_tr.c monitor/cpu_ldt_tr.h \
+	monitor/cpu_reset.c monitor/cpu_reset.h
 noinst_LIBRARIES += monitor/libcpu.a monitor/libcpu_prog.a
 monitor_libcpu_a_SOURCES = $(monitor_cpu_sources)
 monitor_libcpu_a_CFLAGS = $(AM_CFLAGS) $(SAN_CFLAGS)
@@ -93,6 +108,33 @@ tests_test_guest_access_SOURCES = tests/test_guest_access.c
 tests_test_guest_access_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SAN_CFLAGS)
 tests_test_guest_access_LDFLAGS = $(SAN_CFLAGS)
 tests_test_guest_access_LDADD = monitor/libcpu.a shadow_mmu/libshadow.a $(CHECK_LIBS)
+
+# Protection engine tests: a GDT/LDT/IDT/TSS machine in a heap buffer (tests/test_cpu_env.c).
+CPU_TEST_SOURCES = tests/test_cpu_env.c tests/test_cpu_env.h
+CPU_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SAN_CFLAGS)
+CPU_TEST_LDADD = monitor/libcpu.a shadow_mmu/libshadow.a $(CHECK_LIBS)
+check_PROGRAMS += tests/test_cpu_seg tests/test_cpu_far tests/test_cpu_deliver tests/test_cpu_iret
+TESTS += tests/test_cpu_seg tests/test_cpu_far tests/test_cpu_deliver tests/test_cpu_iret
+
+tests_test_cpu_seg_SOURCES = tests/test_cpu_seg.c $(CPU_TEST_SOURCES)
+tests_test_cpu_seg_CFLAGS = $(CPU_TEST_CFLAGS)
+tests_test_cpu_seg_LDFLAGS = $(SAN_CFLAGS)
+tests_test_cpu_seg_LDADD = $(CPU_TEST_LDADD)
+
+tests_test_cpu_far_SOURCES = tests/test_cpu_far.c $(CPU_TEST_SOURCES)
+tests_test_cpu_far_CFLAGS = $(CPU_TEST_CFLAGS)
+tests_test_cpu_far_LDFLAGS = $(SAN_CFLAGS)
+tests_test_cpu_far_LDADD = $(CPU_TEST_LDADD)
+
+tests_test_cpu_deliver_SOURCES = tests/test_cpu_deliver.c $(CPU_TEST_SOURCES)
+tests_test_cpu_deliver_CFLAGS = $(CPU_TEST_CFLAGS)
+tests_test_cpu_deliver_LDFLAGS = $(SAN_CFLAGS)
+tests_test_cpu_deliver_LDADD = $(CPU_TEST_LDADD)
+
+tests_test_cpu_iret_SOURCES = tests/test_cpu_iret.c $(CPU_TEST_SOURCES)
+tests_test_cpu_iret_CFLAGS = $(CPU_TEST_CFLAGS)
+tests_test_cpu_iret_LDFLAGS = $(SAN_CFLAGS)
+tests_test_cpu_iret_LDADD = $(CPU_TEST_LDADD)
 
 # --- the command line ---
 noinst_LIBRARIES += monitor/liboptions.a

@@ -1,0 +1,21 @@
+/* cpu_ret_common.h — the checks far RET and IRET share on the popped CS and SS
+ * (SDM Vol. 2 RET and IRET operation, PROTECTED-MODE-RETURN). */
+#ifndef BT386_MONITOR_CPU_RET_COMMON_H
+#define BT386_MONITOR_CPU_RET_COMMON_H
+
+#include "monitor/cpu_desc.h"
+#include "monitor/guest_access.h"
+
+/* cpu_check_return_cs: the return code segment: null #GP(0); past the table, not code,
+ * RPL < CPL, conforming with DPL > RPL or non-conforming with DPL != RPL #GP(sel);
+ * not present #NP(sel). */
+struct guest_fault cpu_check_return_cs(const struct vcpu_state *s, const struct guest_mem *m,
+                                       uint16_t sel, struct cpu_desc *d);
+
+/* cpu_check_return_ss: the outer stack segment for a return to level `rpl`: null
+ * #GP(0); past the table, RPL != rpl, not writable data, DPL != rpl #GP(sel); not
+ * present #SS(sel). */
+struct guest_fault cpu_check_return_ss(const struct vcpu_state *s, const struct guest_mem *m,
+                                       uint16_t sel, unsigned rpl, struct cpu_desc *d);
+
+#endif
