@@ -146,3 +146,53 @@ tests_test_options_SOURCES = tests/test_options.c
 tests_test_options_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SAN_CFLAGS)
 tests_test_options_LDFLAGS = $(SAN_CFLAGS)
 tests_test_options_LDADD = monitor/liboptions.a $(CHECK_LIBS)
+
+# --- slow-path emulator: virtualization routines for sensitive instructions ---
+monitor_emu_sources = \
+	monitor/emu.h monitor/emu_cpu_ops.h monitor/emu_internal.h \
+	monitor/emu_exec.c \
+	monitor/emu_operand.c monitor/emu_operand.h \
+	monitor/emu_flags.c \
+	monitor/emu_io.c monitor/emu_io.h \
+	monitor/emu_ctrl.c monitor/emu_ctrl.h \
+	monitor/emu_cpuid.c monitor/emu_cpuid.h \
+	monitor/emu_msr.c monitor/emu_msr.h \
+	monitor/emu_desc.c \
+	monitor/emu_sreg.c \
+	monitor/emu_route.c
+noinst_LIBRARIES += monitor/libemu.a monitor/libemu_prog.a
+monitor_libemu_a_SOURCES = $(monitor_emu_sources)
+monitor_libemu_a_CFLAGS = $(AM_CFLAGS) $(SAN_CFLAGS)
+monitor_libemu_prog_a_SOURCES = $(monitor_emu_sources)
+monitor_libemu_prog_a_CFLAGS = $(AM_CFLAGS) $(PROG_SAN_CFLAGS)
+
+EMU_TESTS = tests/test_emu_flags tests/test_emu_sys tests/test_emu_io \
+	tests/test_emu_operand tests/test_emu_route
+check_PROGRAMS += $(EMU_TESTS)
+TESTS += $(EMU_TESTS)
+EMU_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SAN_CFLAGS)
+EMU_TEST_LDADD = monitor/libemu.a monitor/libcpu.a translator/libtranslator.a \
+	devices/libdevices.a shadow_mmu/libshadow.a $(ZYDIS_LIBS) $(CHECK_LIBS)
+
+tests_test_emu_flags_SOURCES = tests/test_emu_flags.c tests/test_emu_common.c tests/test_emu_common.h
+tests_test_emu_flags_CFLAGS = $(EMU_TEST_CFLAGS)
+tests_test_emu_flags_LDFLAGS = $(SAN_CFLAGS)
+tests_test_emu_flags_LDADD = $(EMU_TEST_LDADD)
+tests_test_emu_sys_SOURCES = tests/test_emu_sys.c tests/test_emu_common.c tests/test_emu_common.h
+tests_test_emu_sys_CFLAGS = $(EMU_TEST_CFLAGS)
+tests_test_emu_sys_LDFLAGS = $(SAN_CFLAGS)
+tests_test_emu_sys_LDADD = $(EMU_TEST_LDADD)
+tests_test_emu_io_SOURCES = tests/test_emu_io.c tests/test_emu_common.c tests/test_emu_common.h
+tests_test_emu_io_CFLAGS = $(EMU_TEST_CFLAGS)
+tests_test_emu_io_LDFLAGS = $(SAN_CFLAGS)
+tests_test_emu_io_LDADD = $(EMU_TEST_LDADD)
+tests_test_emu_operand_SOURCES = tests/test_emu_operand.c tests/test_emu_common.c \
+	tests/test_emu_common.h
+tests_test_emu_operand_CFLAGS = $(EMU_TEST_CFLAGS)
+tests_test_emu_operand_LDFLAGS = $(SAN_CFLAGS)
+tests_test_emu_operand_LDADD = $(EMU_TEST_LDADD)
+tests_test_emu_route_SOURCES = tests/test_emu_route.c tests/test_emu_common.c \
+	tests/test_emu_common.h
+tests_test_emu_route_CFLAGS = $(EMU_TEST_CFLAGS)
+tests_test_emu_route_LDFLAGS = $(SAN_CFLAGS)
+tests_test_emu_route_LDADD = $(EMU_TEST_LDADD)
