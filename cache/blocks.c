@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_SITES_PER_BLOCK 8
+#define MAX_SITES_PER_BLOCK 64
 #define MAX_PCS_PER_BLOCK   64
 
 static uint32_t hash_key(uint32_t eip, uint32_t mode, uint32_t size)
@@ -29,13 +29,11 @@ int blocks_init(struct blocks *b, uint32_t max_blocks)
     b->pcs_cap = max_blocks * 16;
     b->sites_cap = max_blocks * 3;
     b->hash_size = pow2_at_least(max_blocks * 2);
-    b->site_hash_size = pow2_at_least(b->sites_cap * 2);
     b->v = calloc(b->cap, sizeof(*b->v));
     b->pcs = calloc(b->pcs_cap, sizeof(*b->pcs));
     b->sites = calloc(b->sites_cap, sizeof(*b->sites));
     b->hash = malloc(b->hash_size * sizeof(*b->hash));
-    b->site_hash = malloc(b->site_hash_size * sizeof(*b->site_hash));
-    if (!b->v || !b->pcs || !b->sites || !b->hash || !b->site_hash) {
+    if (!b->v || !b->pcs || !b->sites || !b->hash) {
         blocks_free(b);
         return -ENOMEM;
     }
@@ -50,7 +48,6 @@ void blocks_free(struct blocks *b)
     free(b->pcs);
     free(b->sites);
     free(b->hash);
-    free(b->site_hash);
     memset(b, 0, sizeof(*b));
 }
 
@@ -58,7 +55,6 @@ void blocks_clear(struct blocks *b)
 {
     b->n = b->npcs = b->nsites = 0;
     memset(b->hash, 0xFF, b->hash_size * sizeof(*b->hash));
-    memset(b->site_hash, 0xFF, b->site_hash_size * sizeof(*b->site_hash));
     b->stats.flushes++;
 }
 
@@ -104,22 +100,13 @@ bool site_add(struct blocks *b, const struct tc_site *s)
 {
     if (b->nsites >= b->sites_cap)
         return false;
-    uint32_t i = b->nsites++;
-    b->sites[i] = *s;
-    uint32_t h = hash_key(s->ret_addr, 0, b->site_hash_size);
-    while (b->site_hash[h] != BLOCK_NONE)
-        h = (h + 1) & (b->site_hash_size - 1);
-    b->site_hash[h] = i;
+    b->sites[b->nsites++] = *s;
     return true;
 }
 
-struct tc_site *site_find(struct blocks *b, uint32_t ret_addr)
+struct tc_site *site_find(struct blocks *b, uint32_t id)
 {
-    uint32_t h = hash_key(ret_addr, 0, b->site_hash_size);
-    for (uint32_t i; (i = b->site_hash[h]) != BLOCK_NONE; h = (h + 1) & (b->site_hash_size - 1))
-        if (b->sites[i].ret_addr == ret_addr)
-            return &b->sites[i];
-    return NULL;
+    return id < b->nsites ? &b->sites[id] : NULL;
 }
 
 uint32_t block_containing(const struct blocks *b, uint32_t a)

@@ -14,10 +14,10 @@ enum site_kind {
 };
 
 struct tc_site {
-    uint32_t ret_addr;  /* key: the TC address right after the site's far call */
+    uint32_t resume;    /* TC address after the site's far jump (where a resume continues) */
     uint32_t guest_eip; /* linear address of the guest instruction the site stands for */
     uint32_t target;    /* SITE_EXIT: linear guest address to continue at */
-    uint32_t patch_at;  /* SITE_EXIT: TC address of the far call, patched when chained */
+    uint32_t patch_at;  /* TC address of the site's far jump, patched when chained */
     uint32_t block;     /* index of the block holding the site */
     uint8_t kind;
     bool chained;
@@ -54,9 +54,8 @@ struct blocks {
     uint32_t npcs, pcs_cap;
     struct tc_site *sites;
     uint32_t nsites, sites_cap;
-    uint32_t *hash;      /* (eip, mode) -> first block index */
-    uint32_t *site_hash; /* open addressing over sites by ret_addr, BLOCK_NONE = empty */
-    uint32_t hash_size, site_hash_size;
+    uint32_t *hash; /* (eip, mode) -> first block index */
+    uint32_t hash_size;
     struct block_stats stats;
 };
 
@@ -72,10 +71,10 @@ uint32_t block_lookup(struct blocks *b, uint32_t eip, uint32_t mode);
  * pc map; returns its index, or BLOCK_NONE when the table is full. */
 uint32_t block_add(struct blocks *b, const struct tc_block *blk, const struct pc_entry *pcs,
                    uint32_t npcs);
-/* site_add: register a callout site; false when the table is full. */
+/* site_add: register a callout site as number b->nsites; false when the table is full. */
 bool site_add(struct blocks *b, const struct tc_site *s);
-/* site_find: the site whose far call returns to ret_addr, or NULL. */
-struct tc_site *site_find(struct blocks *b, uint32_t ret_addr);
+/* site_find: site number id (what its callout stub passes), or NULL. */
+struct tc_site *site_find(struct blocks *b, uint32_t id);
 /* block_containing: the block whose code holds TC address a, or BLOCK_NONE. */
 uint32_t block_containing(const struct blocks *b, uint32_t a);
 /* block_guest_eip_at: the linear guest address of the instruction whose translation

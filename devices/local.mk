@@ -1,6 +1,6 @@
 # devices/: the PC platform devices as pure register state machines (see devices/README.md).
-noinst_LIBRARIES += devices/libdevices.a
-devices_libdevices_a_SOURCES = \
+noinst_LIBRARIES += devices/libdevices.a devices/libdevices_prog.a
+devices_sources = \
 	devices/io.c devices/io.h devices/irq.h devices/clock.h \
 	devices/calendar.c devices/calendar.h \
 	devices/pic.c devices/pic.h \
@@ -13,7 +13,11 @@ devices_libdevices_a_SOURCES = \
 	devices/i8042.c devices/i8042.h \
 	devices/pci_none.c devices/pci_none.h \
 	devices/pc.c devices/pc.h
+devices_libdevices_a_SOURCES = $(devices_sources)
 devices_libdevices_a_CFLAGS = $(AM_CFLAGS) $(SAN_CFLAGS)
+# The same code for the bt386 program (UBSan only, see configure.ac).
+devices_libdevices_prog_a_SOURCES = $(devices_sources)
+devices_libdevices_prog_a_CFLAGS = $(AM_CFLAGS) $(PROG_SAN_CFLAGS)
 EXTRA_DIST += devices/README.md
 
 # Unit tests: one per device, plus the bus and the PC table.

@@ -1,8 +1,8 @@
 # monitor/: process set-up, vCPU, world switch, traps, loaders. See DESIGN.md.
 
 # --- boot loaders: multiboot v1 and the Linux 32-bit boot protocol ----------
-noinst_LIBRARIES += monitor/libloader.a
-monitor_libloader_a_SOURCES = \
+noinst_LIBRARIES += monitor/libloader.a monitor/libloader_prog.a
+monitor_loader_sources = \
 	monitor/guest_ram.h \
 	monitor/linux_boot.c monitor/linux_boot.h \
 	monitor/loader_bytes.h \
@@ -16,7 +16,10 @@ monitor_libloader_a_SOURCES = \
 	monitor/loader_reservetop.c \
 	monitor/loader_types.h \
 	monitor/multiboot.c monitor/multiboot.h
+monitor_libloader_a_SOURCES = $(monitor_loader_sources)
 monitor_libloader_a_CFLAGS = $(AM_CFLAGS) $(SAN_CFLAGS)
+monitor_libloader_prog_a_SOURCES = $(monitor_loader_sources)
+monitor_libloader_prog_a_CFLAGS = $(AM_CFLAGS) $(PROG_SAN_CFLAGS)
 
 LOADER_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SAN_CFLAGS)
 LOADER_TEST_LDADD = monitor/libloader.a $(CHECK_LIBS)
@@ -196,3 +199,17 @@ tests_test_emu_route_SOURCES = tests/test_emu_route.c tests/test_emu_common.c \
 tests_test_emu_route_CFLAGS = $(EMU_TEST_CFLAGS)
 tests_test_emu_route_LDFLAGS = $(SAN_CFLAGS)
 tests_test_emu_route_LDADD = $(EMU_TEST_LDADD)
+
+# --- the bt386 program: the machine (vm_*.c) and main ---
+# UBSan only under --enable-sanitizers: it owns the low 4 GiB (see configure.ac).
+bin_PROGRAMS += bt386
+bt386_SOURCES = \
+	monitor/main.c monitor/options.c monitor/options.h \
+	monitor/vm.h monitor/vm_internal.h \
+	monitor/vm_setup.c monitor/vm_exec.c monitor/vm_emulate.c \
+	monitor/vm_shadow.c monitor/vm_trap.c monitor/vm_cpu_ops.c monitor/vm_stats.c
+bt386_CFLAGS = $(AM_CFLAGS) $(PROG_SAN_CFLAGS)
+bt386_LDFLAGS = $(PROG_SAN_CFLAGS)
+bt386_LDADD = monitor/libemu_prog.a monitor/libcpu_prog.a monitor/libloader_prog.a \
+	translator/libtranslator_prog.a cache/libcache_prog.a monitor/libworld.a \
+	devices/libdevices_prog.a shadow_mmu/libshadow_prog.a $(ZYDIS_LIBS) $(SECCOMP_LIBS)

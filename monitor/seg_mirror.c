@@ -33,8 +33,8 @@ static bool pinned_slot(const uint16_t *pinned, unsigned n, unsigned slot)
     return false;
 }
 
-int seg_mirror_data(struct seg_mirror *m, const struct seg_cache *sc, const uint16_t *pinned,
-                    unsigned npinned, uint16_t *sel)
+static int mirror(struct seg_mirror *m, const struct seg_cache *sc, uint8_t kind,
+                  const uint16_t *pinned, unsigned npinned, uint16_t *sel)
 {
     /* Null, not present or entirely inside the monitor area: unusable, like a null DS. */
     if (!sc->valid || !(sc->attr & SEG_ATTR_P) || sc->base >= m->top) {
@@ -47,7 +47,6 @@ int seg_mirror_data(struct seg_mirror *m, const struct seg_cache *sc, const uint
      * never up (an access the guest may not make must still fault). */
     if (limit > 0xFFFFF && (limit & 0xFFF) != 0xFFF)
         limit = (limit & ~0xFFFu) - 1;
-    uint8_t kind = (uint8_t)data_kind(sc->attr);
     m->clock++;
     unsigned victim = 0;
     uint64_t oldest = UINT64_MAX;
@@ -73,4 +72,17 @@ int seg_mirror_data(struct seg_mirror *m, const struct seg_cache *sc, const uint
         .base = sc->base, .limit = limit, .kind = kind, .used = true, .last_use = m->clock};
     *sel = host_ldt_selector(SEG_MIRROR_FIRST + victim);
     return 0;
+}
+
+int seg_mirror_data(struct seg_mirror *m, const struct seg_cache *sc, const uint16_t *pinned,
+                    unsigned npinned, uint16_t *sel)
+{
+    return mirror(m, sc, (uint8_t)data_kind(sc->attr), pinned, npinned, sel);
+}
+
+int seg_mirror_code(struct seg_mirror *m, const struct seg_cache *sc, const uint16_t *pinned,
+                    unsigned npinned, uint16_t *sel)
+{
+    uint8_t kind = (sc->attr & SEG_ATTR_DB) ? HOST_SEG_CODE32 : HOST_SEG_CODE16;
+    return mirror(m, sc, kind, pinned, npinned, sel);
 }

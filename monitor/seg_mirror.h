@@ -43,6 +43,9 @@ void seg_mirror_init(struct seg_mirror *m, uint32_t top);
  * selectors currently loaded (they are never evicted); npinned entries. */
 int seg_mirror_data(struct seg_mirror *m, const struct seg_cache *sc, const uint16_t *pinned,
                     unsigned npinned, uint16_t *sel);
+/* seg_mirror_code: the same for a guest code segment run directly (CS at CPL 3). */
+int seg_mirror_code(struct seg_mirror *m, const struct seg_cache *sc, const uint16_t *pinned,
+                    unsigned npinned, uint16_t *sel);
 /* seg_mirror_invalidate: forget every mirror (e.g. after the LDT was rewritten). */
 void seg_mirror_invalidate(struct seg_mirror *m);
 

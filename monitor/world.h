@@ -7,43 +7,42 @@
 #ifndef BT386_MONITOR_WORLD_H
 #define BT386_MONITOR_WORLD_H
 
-#define WORLD_GPR 0          /* uint32_t gpr[8], indexed by GPR_*: the hardware register order */
-#define GPR_EAX 0
-#define GPR_ECX 1
-#define GPR_EDX 2
-#define GPR_EBX 3
-#define GPR_ESP 4
-#define GPR_EBP 5
-#define GPR_ESI 6
-#define GPR_EDI 7
-#define WORLD_EIP 32
-#define WORLD_EFLAGS 36
-#define WORLD_CS 40          /* uint16_t host selectors: cs ss ds es fs gs */
-#define WORLD_SS 42
-#define WORLD_DS 44
-#define WORLD_ES 46
-#define WORLD_FS 48
-#define WORLD_GS 50
-#define WORLD_EXIT 52        /* uint32_t exit kind, WORLD_EXIT_* */
-#define WORLD_HOST_RSP 56
-#define WORLD_HOST_FSBASE 64
+#define WORLD_GPR          0 /* uint32_t gpr[8], indexed by GPR_*: the hardware register order */
+#define GPR_EAX            0
+#define GPR_ECX            1
+#define GPR_EDX            2
+#define GPR_EBX            3
+#define GPR_ESP            4
+#define GPR_EBP            5
+#define GPR_ESI            6
+#define GPR_EDI            7
+#define WORLD_EIP          32
+#define WORLD_EFLAGS       36
+#define WORLD_CS           40 /* uint16_t host selectors: cs ss ds es fs gs */
+#define WORLD_SS           42
+#define WORLD_DS           44
+#define WORLD_ES           46
+#define WORLD_FS           48
+#define WORLD_GS           50
+#define WORLD_EXIT         52 /* uint32_t exit kind, WORLD_EXIT_* */
+#define WORLD_HOST_RSP     56
+#define WORLD_HOST_FSBASE  64
 #define WORLD_GUEST_FSBASE 72
 #define WORLD_GUEST_GSBASE 80
-#define WORLD_CALLOUT_RET 88 /* uint32_t eip, uint32_t cs pushed by the guest's far call */
-#define WORLD_XSAVE_MASK 96  /* uint64_t: XCR0, the components saved */
-#define WORLD_SS_BASE 104    /* uint32_t: base of the guest's SS, for the far-call frame */
-#define WORLD_XSAVE 128      /* 64-byte aligned XSAVE area */
-#define WORLD_XSAVE_BYTES 4096
+#define WORLD_CALLOUT_RET  88  /* uint32_t eip, uint32_t cs: where a resumed callout continues */
+#define WORLD_XSAVE_MASK   96  /* uint64_t: XCR0, the components saved */
+#define WORLD_SS_BASE      104 /* uint32_t: base of the guest's SS */
+#define WORLD_CALLOUT_SITE 108 /* uint32_t: the site number the callout stub passed */
+#define WORLD_XSAVE        128 /* 64-byte aligned XSAVE area */
+#define WORLD_XSAVE_BYTES  4096
 
 /* Exit kinds in world.exit, returned by world_enter. */
-#define WORLD_EXIT_NONE 0
+#define WORLD_EXIT_NONE    0
 #define WORLD_EXIT_CALLOUT 1 /* a callout handler asked for the dispatcher */
-#define WORLD_EXIT_TRAP 2    /* a host signal turned into an exit (see host_trap) */
+#define WORLD_EXIT_TRAP    2 /* a host signal turned into an exit (see host_trap) */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
-
-
 
 /* What a host signal taken in guest code says, decoded from siginfo and the ucontext. */
 struct host_trap {
@@ -68,7 +67,8 @@ struct world {
     uint32_t callout_eip, callout_cs;
     uint64_t xsave_mask;
     uint32_t ss_base;
-    uint8_t pad[WORLD_XSAVE - 108];
+    uint32_t callout_site;
+    uint8_t pad[WORLD_XSAVE - 112];
     uint8_t xsave[WORLD_XSAVE_BYTES] __attribute__((aligned(64)));
     /* C-only from here on. */
     struct host_trap trap; /* the signal behind a WORLD_EXIT_TRAP */
@@ -77,9 +77,10 @@ struct world {
 /* The one vCPU context the signal and callout paths reach without arguments. */
 extern struct world *world_current;
 
-/* callout_fn: run by a guest far call into the callout trampoline, on the host stack,
- * with the guest's state in w. Return 0 to resume the guest after its far call (w may
- * have been changed), or non-zero to leave world_enter() with exit = WORLD_EXIT_CALLOUT. */
+/* callout_fn: run when translated code reaches a callout site, on the host stack, with
+ * the guest's state in w and the site's number in w->callout_site. Return 0 to resume
+ * the guest at w->callout_cs:w->callout_eip (compatibility mode) with the state in w,
+ * or non-zero to leave world_enter() with exit = WORLD_EXIT_CALLOUT. */
 typedef int (*callout_fn)(struct world *w);
 extern callout_fn world_callout_handler;
 
@@ -89,8 +90,53 @@ int world_init(struct world *w);
 uint32_t world_enter(struct world *w);
 /* world_exit_rip: the 64-bit address a signal handler returns to in order to end world_enter. */
 void world_exit_stub(void);
-/* The 64-bit entry of the callout trampoline (jumped to from the low monitor area). */
+/* The 64-bit entry every callout stub jumps to. */
 void world_callout_entry(void);
+/* Where a callout stub leaves the guest's RAX (the stub needs one register). */
+extern uint64_t callout_scratch;
+
+/* A callout site, without touching the guest stack (a far CALL would push there, and a
+ * far call whose push faults never reaches the host's signal handler on some hosts):
+ *   compatibility mode:  ljmp *%cs:ptr            2E FF 2D <ptr>     (WORLD_SITE_JMP_BYTES)
+ *   ptr:                 .long stub; .word 0x33  (8 bytes with padding)
+ *   stub, 64-bit mode:   movabs %rax, scratch      48 A3 <imm64>
+ *                        mov $site, %eax           B8 <imm32>
+ *                        jmp *entry(%rip)          FF 25 00000000 <imm64>
+ * world_site_tail writes ptr and stub at `out` (executed at `at`, 8-aligned) and
+ * returns their size. */
+#define WORLD_SITE_JMP_BYTES  7
+#define WORLD_SITE_TAIL_BYTES 40
+
+static inline unsigned world_site_tail(uint8_t *out, uint32_t at, uint32_t site)
+{
+    uint32_t stub = at + 8;
+    uint64_t scratch = (uint64_t)(uintptr_t)&callout_scratch;
+    uint64_t entry = (uint64_t)(uintptr_t)world_callout_entry;
+    uint8_t *p = out;
+    for (unsigned i = 0; i < 4; i++)
+        *p++ = (uint8_t)(stub >> (8 * i));
+    *p++ = 0x33, *p++ = 0x00, *p++ = 0, *p++ = 0; /* 64-bit user code selector, padding */
+    *p++ = 0x48, *p++ = 0xA3;
+    for (unsigned i = 0; i < 8; i++)
+        *p++ = (uint8_t)(scratch >> (8 * i));
+    *p++ = 0xB8;
+    for (unsigned i = 0; i < 4; i++)
+        *p++ = (uint8_t)(site >> (8 * i));
+    *p++ = 0xFF, *p++ = 0x25, *p++ = 0, *p++ = 0, *p++ = 0, *p++ = 0;
+    for (unsigned i = 0; i < 8; i++)
+        *p++ = (uint8_t)(entry >> (8 * i));
+    while (p - out < WORLD_SITE_TAIL_BYTES)
+        *p++ = 0xCC;
+    return WORLD_SITE_TAIL_BYTES;
+}
+
+/* world_site_jmp: the 7-byte far jump of a site whose pointer is at ptr. */
+static inline void world_site_jmp(uint8_t *out, uint32_t ptr)
+{
+    out[0] = 0x2E, out[1] = 0xFF, out[2] = 0x2D;
+    for (unsigned i = 0; i < 4; i++)
+        out[3 + i] = (uint8_t)(ptr >> (8 * i));
+}
 #endif
 
 #endif

@@ -58,55 +58,47 @@ world_enter:
     iretq
     .size world_enter, . - world_enter
 
-/* Entered in 64-bit mode from the low callout trampoline after the guest's
- * `lcall *%cs:slot`: RSP is the guest ESP (minus the 8-byte far-call frame) and
- * every GPR but RSP is the guest's. */
+/* Entered in 64-bit mode from a callout stub (monitor/world.h, world_site_tail): the
+ * guest's RAX is in callout_scratch, EAX holds the site number, every other GPR and
+ * RSP (= the guest ESP) are the guest's. Nothing here touches the guest stack. */
     .globl world_callout_entry
     .type world_callout_entry, @function
 world_callout_entry:
     movb $0, sud_selector(%rip)
     /* Only MOV and LEA until EFLAGS is saved: they leave the guest's flags alone. */
-    mov %rax, callout_scratch(%rip)
-    mov world_current(%rip), %rax
-    mov %ecx, WORLD_GPR+4*GPR_ECX(%rax)
-    mov %edx, WORLD_GPR+4*GPR_EDX(%rax)
-    mov %ebx, WORLD_GPR+4*GPR_EBX(%rax)
-    mov %ebp, WORLD_GPR+4*GPR_EBP(%rax)
-    mov %esi, WORLD_GPR+4*GPR_ESI(%rax)
-    mov %edi, WORLD_GPR+4*GPR_EDI(%rax)
-    mov %esp, %ecx                  /* upper half of RSP is undefined after compat mode */
-    mov WORLD_SS_BASE(%rax), %edx
-    lea (%rcx,%rdx), %rsp           /* the frame is at SS.base + ESP; 64-bit mode ignores bases */
+    mov %rcx, callout_scratch2(%rip)
+    mov world_current(%rip), %rcx
+    mov %eax, WORLD_CALLOUT_SITE(%rcx)
+    mov %edx, WORLD_GPR+4*GPR_EDX(%rcx)
+    mov %ebx, WORLD_GPR+4*GPR_EBX(%rcx)
+    mov %ebp, WORLD_GPR+4*GPR_EBP(%rcx)
+    mov %esi, WORLD_GPR+4*GPR_ESI(%rcx)
+    mov %edi, WORLD_GPR+4*GPR_EDI(%rcx)
+    mov %esp, WORLD_GPR+4*GPR_ESP(%rcx)
+    mov WORLD_HOST_RSP(%rcx), %rsp
+    lea -128(%rsp), %rsp            /* below world_enter's saved registers */
     pushfq
-    pop %rcx
-    mov %ecx, WORLD_EFLAGS(%rax)
-    mov callout_scratch(%rip), %rcx
-    mov %ecx, WORLD_GPR+4*GPR_EAX(%rax)
-    mov (%rsp), %ecx
-    mov %ecx, WORLD_CALLOUT_RET(%rax)
-    mov 4(%rsp), %ecx
-    mov %ecx, WORLD_CALLOUT_RET+4(%rax)
-    mov %rsp, %rcx
-    sub WORLD_SS_BASE(%rax), %ecx
-    add $8, %ecx                    /* the guest ESP after its far call returns */
-    mov %ecx, WORLD_GPR+4*GPR_ESP(%rax)
+    pop %rax
+    mov %eax, WORLD_EFLAGS(%rcx)
+    and $-16, %rsp
+    mov callout_scratch(%rip), %rax
+    mov %eax, WORLD_GPR+4*GPR_EAX(%rcx)
+    mov callout_scratch2(%rip), %rax
+    mov %eax, WORLD_GPR+4*GPR_ECX(%rcx)
+    mov %rcx, %rbx
     rdfsbase %rcx
-    mov %rcx, WORLD_GUEST_FSBASE(%rax)
-    mov WORLD_HOST_FSBASE(%rax), %rcx
+    mov %rcx, WORLD_GUEST_FSBASE(%rbx)
+    mov WORLD_HOST_FSBASE(%rbx), %rcx
     wrfsbase %rcx
-    mov %rax, %rbx
     mov WORLD_XSAVE_MASK(%rbx), %eax
     mov WORLD_XSAVE_MASK+4(%rbx), %edx
     xsave64 WORLD_XSAVE(%rbx)
-    mov WORLD_HOST_RSP(%rbx), %rsp
-    sub $128, %rsp
-    and $-16, %rsp
     cld
     mov %rbx, %rdi
     call *world_callout_handler(%rip)
     test %eax, %eax
     jnz world_callout_exit
-    /* Resume the guest after its far call, with the (possibly changed) state in w. */
+    /* Resume the guest at callout_cs:callout_eip with the (possibly changed) state. */
     mov %rbx, %rdi
     mov WORLD_XSAVE_MASK(%rdi), %eax
     mov WORLD_XSAVE_MASK+4(%rdi), %edx
@@ -115,26 +107,24 @@ world_callout_entry:
     mov WORLD_ES(%rdi), %es
     mov WORLD_FS(%rdi), %fs
     mov WORLD_GS(%rdi), %gs
-    mov WORLD_GPR+4*GPR_ESP(%rdi), %esp
-    sub $8, %esp
-    add WORLD_SS_BASE(%rdi), %esp
     mov WORLD_CALLOUT_RET(%rdi), %eax
-    mov %eax, (%rsp)
+    mov %eax, callout_resume(%rip)
     mov WORLD_CALLOUT_RET+4(%rdi), %eax
-    mov %eax, 4(%rsp)
+    mov %ax, callout_resume+4(%rip)
     mov WORLD_EFLAGS(%rdi), %eax
     and $~0x4000, %eax
-    push %rax                       /* below the frame, popped again before LRET */
+    push %rax
     mov WORLD_GPR+4*GPR_EAX(%rdi), %eax
     mov WORLD_GPR+4*GPR_ECX(%rdi), %ecx
     mov WORLD_GPR+4*GPR_EDX(%rdi), %edx
     mov WORLD_GPR+4*GPR_EBX(%rdi), %ebx
     mov WORLD_GPR+4*GPR_EBP(%rdi), %ebp
     mov WORLD_GPR+4*GPR_ESI(%rdi), %esi
-    movb $1, sud_selector(%rip)
     popfq
+    movb $1, sud_selector(%rip)
+    mov WORLD_GPR+4*GPR_ESP(%rdi), %esp
     mov WORLD_GPR+4*GPR_EDI(%rdi), %edi
-    lretl                           /* 32-bit far return: EIP, CS */
+    ljmpl *callout_resume(%rip)     /* m16:32: back to compatibility mode */
 world_callout_exit:
     movl $WORLD_EXIT_CALLOUT, WORLD_EXIT(%rbx)
     mov WORLD_HOST_RSP(%rbx), %rsp
@@ -196,12 +186,18 @@ host_sigreturn:
 host_sigreturn_end:
 
     .data
-    .globl sud_selector, host_signal_fsbase, world_host_fsbase
+    .globl sud_selector, host_signal_fsbase, world_host_fsbase, callout_scratch
 sud_selector:
     .byte 0
     .align 8
 callout_scratch:
     .quad 0
+callout_scratch2:
+    .quad 0
+callout_resume:
+    .long 0
+    .word 0
+    .word 0
 host_signal_fsbase:
     .quad 0
 world_host_fsbase:

@@ -15,7 +15,6 @@
 
 #define MON       0xFF000000u /* trampoline page, then the data page */
 #define MON_DATA  (MON + 0x1000)
-#define FARPTR    MON_DATA
 #define BOUNDS    (MON_DATA + 8)
 #define TC_BASE   (MON + 0x10000)
 #define TC_BYTES  0x100000u
@@ -52,7 +51,7 @@ static void set_bounds(bool pending)
 /* The test's stand-in for the monitor's emulator: RET and HLT only. */
 static int test_callout(struct world *cw)
 {
-    struct tc_site *s = site_find(&blocks, cw->callout_eip);
+    struct tc_site *s = site_find(&blocks, cw->callout_site);
     ck_assert_ptr_nonnull(s);
     last_site = s;
     if (s->kind == SITE_EXIT)
@@ -73,28 +72,17 @@ static int test_callout(struct world *cw)
 
 static void setup(void)
 {
-    uint8_t *mon = mmap((void *)(uintptr_t)MON, 0x2000, PROT_READ | PROT_WRITE | PROT_EXEC,
+    uint8_t *mon = mmap((void *)(uintptr_t)MON, 0x2000, PROT_READ | PROT_WRITE,
                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
     ck_assert_ptr_eq(mon, (void *)(uintptr_t)MON);
-    mon[0] = 0xFF, mon[1] = 0x25; /* jmp *0(%rip) */
-    memset(mon + 2, 0, 4);
-    uint64_t entry = (uint64_t)(uintptr_t)world_callout_entry;
-    memcpy(mon + 6, &entry, 8);
-    uint32_t off = MON;
-    uint16_t sel = HOST_SEL_USER_CS;
-    memcpy(mon + 0x1000, &off, 4);
-    memcpy(mon + 0x1004, &sel, 2);
     set_bounds(false);
     ck_assert_ptr_eq(mmap((void *)(uintptr_t)LOW, 0x100000, PROT_READ | PROT_WRITE,
                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0),
                      (void *)(uintptr_t)LOW);
     ck_assert_int_eq(tc_create(&tc, TC_BASE, TC_BYTES), 0);
     ck_assert_int_eq(blocks_init(&blocks, 1024), 0);
-    env = (struct emit_env){.tc = &tc,
-                            .blocks = &blocks,
-                            .callout_farptr = FARPTR,
-                            .irq_bounds = BOUNDS,
-                            .fetch = fetch_direct};
+    env = (struct emit_env){
+        .tc = &tc, .blocks = &blocks, .irq_bounds = BOUNDS, .fetch = fetch_direct};
     ck_assert_int_eq(host_ldt_write(SLOT_CODE, HOST_SEG_CODE32, 0, 0xFFFFFFFF, true), 0);
     ck_assert_int_eq(host_ldt_write(SLOT_DATA, HOST_SEG_DATA32, 0, 0xFFFFFFFF, true), 0);
     ck_assert_int_eq(world_init(&w), 0);

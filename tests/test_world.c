@@ -12,8 +12,7 @@
 
 #define LOW       0x20000000u /* guest code, data and stack for these tests */
 #define LOW_BYTES 0x100000u
-#define TRAMP     (LOW + 0x100) /* 64-bit: jmp *world_callout_entry */
-#define FARPTR    (LOW + 0x200) /* m16:32 far pointer to TRAMP:0x33 */
+#define TAILS     (LOW + 0x8000) /* site pointers and 64-bit stubs */
 #define CODE      (LOW + 0x1000)
 #define FSDATA    (LOW + 0x800)
 #define STACK_TOP (LOW + 0x80000)
@@ -26,10 +25,37 @@ static struct world w;
 static int callouts;
 static int (*callout_policy)(struct world *);
 
+static uint32_t resume_of[16];
+static unsigned nsites;
+static uint8_t *cp; /* where the next guest code byte goes */
+
 static int test_callout(struct world *cw)
 {
     callouts++;
+    cw->callout_eip = resume_of[cw->callout_site];
+    cw->callout_cs = host_ldt_selector(SLOT_CODE);
     return callout_policy ? callout_policy(cw) : 1;
+}
+
+/* Guest code builders: bytes, and a callout site (far jump + pointer + stub). */
+static void code_bytes(const uint8_t *b, size_t n)
+{
+    memcpy(cp, b, n);
+    cp += n;
+}
+#define B(...)                                                                                     \
+    do {                                                                                           \
+        static const uint8_t b_[] = {__VA_ARGS__};                                                 \
+        code_bytes(b_, sizeof(b_));                                                                \
+    } while (0)
+
+static void site(void)
+{
+    uint32_t ptr = TAILS + nsites * 64;
+    world_site_tail((uint8_t *)(uintptr_t)ptr, ptr, nsites);
+    world_site_jmp(cp, ptr);
+    cp += WORLD_SITE_JMP_BYTES;
+    resume_of[nsites++] = (uint32_t)(uintptr_t)cp;
 }
 
 static void put32(uint8_t *p, uint32_t v)
@@ -43,14 +69,6 @@ static void setup(void)
     uint8_t *low = mmap((void *)(uintptr_t)LOW, LOW_BYTES, PROT_READ | PROT_WRITE | PROT_EXEC,
                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
     ck_assert_ptr_eq(low, (void *)(uintptr_t)LOW);
-    uint8_t *t = low + (TRAMP - LOW);
-    t[0] = 0xFF, t[1] = 0x25; /* jmp *0(%rip) */
-    put32(t + 2, 0);
-    uint64_t entry = (uint64_t)(uintptr_t)world_callout_entry;
-    memcpy(t + 6, &entry, 8);
-    put32(low + (FARPTR - LOW), TRAMP);
-    uint16_t sel64 = HOST_SEL_USER_CS;
-    memcpy(low + (FARPTR - LOW) + 4, &sel64, 2);
     put32(low + (FSDATA - LOW), 0xCAFEBABE);
 
     ck_assert_int_eq(host_ldt_write(SLOT_CODE, HOST_SEG_CODE32, 0, 0xFFFFFFFF, true), 0);
@@ -59,6 +77,8 @@ static void setup(void)
     ck_assert_int_eq(world_init(&w), 0);
     ck_assert_int_eq(host_signals_install(NULL), 0);
     world_callout_handler = test_callout;
+    cp = (uint8_t *)(uintptr_t)CODE;
+    nsites = 0;
     callouts = 0;
     callout_policy = NULL;
     w.cs = host_ldt_selector(SLOT_CODE);
@@ -69,27 +89,18 @@ static void setup(void)
     w.eflags = 0x202;
 }
 
-/* load: place guest code at CODE; "F" in the text stands for the lcall *%cs:FARPTR. */
-static void load(const uint8_t *code, size_t n)
-{
-    memcpy((void *)(uintptr_t)CODE, code, n);
-}
-#define LCALL 0x2e, 0xff, 0x1d, 0x00, 0x02, 0x00, 0x20 /* lcall *%cs:0x20000200 */
-
 START_TEST(callout_exit_carries_registers)
 {
     setup();
-    static const uint8_t code[] = {0xb8, 5,    0,    0,
-                                   0,    0x01, 0xc8, LCALL}; /* mov $5,%eax; add %ecx,%eax */
-    load(code, sizeof(code));
+    B(0xb8, 5, 0, 0, 0, 0x01, 0xc8); /* mov $5,%eax; add %ecx,%eax */
+    site();
     w.gpr[GPR_ECX] = 10;
     w.gpr[GPR_EDI] = 0xD1D1D1D1;
     ck_assert_uint_eq(world_enter(&w), WORLD_EXIT_CALLOUT);
     ck_assert_uint_eq(w.gpr[GPR_EAX], 15);
     ck_assert_uint_eq(w.gpr[GPR_EDI], 0xD1D1D1D1);
     ck_assert_uint_eq(w.gpr[GPR_ESP], STACK_TOP);
-    ck_assert_uint_eq(w.callout_eip, CODE + sizeof(code));
-    ck_assert_uint_eq(w.callout_cs, host_ldt_selector(SLOT_CODE));
+    ck_assert_uint_eq(w.callout_site, 0);
     ck_assert_int_eq(callouts, 1);
 }
 END_TEST
@@ -106,8 +117,9 @@ static int add_100_to_ebx_then_exit(struct world *cw)
 START_TEST(callout_resume_sees_changed_state)
 {
     setup();
-    static const uint8_t code[] = {LCALL, 0x89, 0xd8, LCALL}; /* mov %ebx,%eax */
-    load(code, sizeof(code));
+    site();
+    B(0x89, 0xd8); /* mov %ebx,%eax */
+    site();
     callout_policy = add_100_to_ebx_then_exit;
     w.gpr[GPR_EBX] = 7;
     ck_assert_uint_eq(world_enter(&w), WORLD_EXIT_CALLOUT);
@@ -126,9 +138,11 @@ static int clobber_xmm0(struct world *cw)
 START_TEST(callout_restores_xmm_after_monitor_clobbers_it)
 {
     setup();
-    static const uint8_t code[] = {0xb8, 0x78,  0x56, 0x34, 0x12, 0x66, 0x0f, 0x6e,
-                                   0xc0, LCALL, 0x66, 0x0f, 0x7e, 0xc3, LCALL};
-    load(code, sizeof(code));
+    /* mov $0x12345678,%eax; movd %eax,%xmm0; site; movd %xmm0,%ebx; site */
+    B(0xb8, 0x78, 0x56, 0x34, 0x12, 0x66, 0x0f, 0x6e, 0xc0);
+    site();
+    B(0x66, 0x0f, 0x7e, 0xc3);
+    site();
     callout_policy = clobber_xmm0;
     ck_assert_uint_eq(world_enter(&w), WORLD_EXIT_CALLOUT);
     /* EBX = 0x12345678 from XMM0, not 0xFFFFFFFF (+100 was applied before the movd). */
@@ -138,7 +152,7 @@ END_TEST
 
 static void expect_trap(const uint8_t *code, size_t n, int signo, uint32_t trapno, uint32_t eip)
 {
-    load(code, n);
+    code_bytes(code, n);
     ck_assert_uint_eq(world_enter(&w), WORLD_EXIT_TRAP);
     ck_assert_int_eq(w.trap.signo, signo);
     ck_assert_uint_eq(w.trap.trapno, trapno);
@@ -209,8 +223,7 @@ START_TEST(guest_int80_becomes_sigsys)
 {
     setup();
     ck_assert_int_eq(host_sud_enable(), 0);
-    static const uint8_t code[] = {0xb8, 20, 0, 0, 0, 0xcd, 0x80, 0xf4}; /* getpid via int 0x80 */
-    load(code, sizeof(code));
+    B(0xb8, 20, 0, 0, 0, 0xcd, 0x80, 0xf4); /* getpid via int 0x80 */
     ck_assert_uint_eq(world_enter(&w), WORLD_EXIT_TRAP);
     ck_assert_int_eq(w.trap.signo, SIGSYS);
     /* The host kernel never ran the call: EAX is still the guest's number. */
@@ -236,8 +249,8 @@ START_TEST(trap_hook_resumes_guest)
     setup();
     ck_assert_int_eq(host_signals_install(skip_hlt_set_eax), 0);
     ck_assert_int_eq(host_sud_enable(), 0);
-    static const uint8_t code[] = {0xf4, LCALL};
-    load(code, sizeof(code));
+    B(0xf4);
+    site();
     ck_assert_uint_eq(world_enter(&w), WORLD_EXIT_CALLOUT);
     ck_assert_uint_eq(w.gpr[GPR_EAX], 77);
 }
@@ -246,12 +259,25 @@ END_TEST
 START_TEST(eflags_arithmetic_and_df_cross_the_switch)
 {
     setup();
-    static const uint8_t code[] = {0x9c, 0x58, LCALL}; /* pushf; pop %eax */
-    load(code, sizeof(code));
+    B(0x9c, 0x58); /* pushf; pop %eax */
+    site();
     w.eflags = 0x2 | 0x1 | 0x400 | 0x80; /* CF, DF, SF */
     ck_assert_uint_eq(world_enter(&w), WORLD_EXIT_CALLOUT);
     ck_assert_uint_eq(w.gpr[GPR_EAX] & 0x481, 0x481);
     ck_assert_uint_eq(w.eflags & 0x481, 0x481);
+}
+END_TEST
+
+START_TEST(site_never_touches_the_guest_stack)
+{
+    setup();
+    /* ESP = 0: a far CALL would push at 0xFFFFFFF8; a site must work regardless. */
+    B(0x90);
+    site();
+    w.gpr[GPR_ESP] = 0;
+    ck_assert_uint_eq(world_enter(&w), WORLD_EXIT_CALLOUT);
+    ck_assert_uint_eq(w.gpr[GPR_ESP], 0);
+    ck_assert_uint_eq(w.callout_site, 0);
 }
 END_TEST
 
@@ -271,6 +297,7 @@ static Suite *world_suite(void)
     tcase_add_test(tc, guest_int80_becomes_sigsys);
     tcase_add_test(tc, trap_hook_resumes_guest);
     tcase_add_test(tc, eflags_arithmetic_and_df_cross_the_switch);
+    tcase_add_test(tc, site_never_touches_the_guest_stack);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,10 +1,13 @@
 /* emit.c — the block translator: IDENT copies, exits, guest-visible CALL pushes, sites. */
 #include "translator/emit.h"
+#include "monitor/world.h"
 #include "translator/classify.h"
 
 #include <string.h>
 
-#define BLOCK_BYTES_MAX 1024 /* a block's code never exceeds this (32 insns x worst case) */
+/* A block's code never exceeds this: 32 instructions of at most 15 bytes or two sites,
+ * then every site's pointer and 64-bit stub. */
+#define BLOCK_BYTES_MAX (EMIT_MAX_INSNS * 2 * (SITE_CALL_BYTES + 2 + WORLD_SITE_TAIL_BYTES) + 64)
 
 struct out {
     uint8_t *p;     /* writable alias cursor */
@@ -29,17 +32,31 @@ static void put32(struct out *o, uint32_t v)
     o->low += 4;
 }
 
-/* A far call into the monitor, registered as a site of the given kind. */
+/* A far jump into the monitor, registered as a site of the given kind; its pointer and
+ * stub are written after the block's code (emit_site_tails). */
 static void emit_site(const struct emit_env *env, struct out *o, uint8_t kind, uint32_t guest_eip,
                       uint32_t target)
 {
+    (void)env;
     uint32_t at = o->low;
-    put8(o, 0x2E);
-    put8(o, 0xFF);
-    put8(o, 0x1D);
-    put32(o, env->callout_farptr);
+    o->p += SITE_CALL_BYTES;
+    o->low += SITE_CALL_BYTES;
     o->sites[o->nsites++] = (struct tc_site){
-        .ret_addr = o->low, .guest_eip = guest_eip, .target = target, .patch_at = at, .kind = kind};
+        .resume = o->low, .guest_eip = guest_eip, .target = target, .patch_at = at, .kind = kind};
+}
+
+/* The out-of-line part of every site: pointer + 64-bit stub, then the far jumps. */
+static void emit_site_tails(const struct emit_env *env, struct out *o)
+{
+    for (unsigned i = 0; i < o->nsites; i++) {
+        while (o->low & 7)
+            put8(o, 0xCC);
+        uint32_t ptr = o->low;
+        unsigned n = world_site_tail(o->p, ptr, env->blocks->nsites + i);
+        o->p += n;
+        o->low += n;
+        world_site_jmp(tc_rw(env->tc, o->sites[i].patch_at), ptr);
+    }
 }
 
 static void note_pc(struct out *o, uint32_t guest_off)
@@ -77,6 +94,22 @@ static void emit_jcc(const struct emit_env *env, struct out *o, const uint8_t *b
     emit_site(env, o, SITE_EXIT, eip, eip + in->len);
 }
 
+bool insn_uses_fpu(const struct insn *in)
+{
+    switch (in->zi.meta.isa_ext) {
+    case ZYDIS_ISA_EXT_X87:
+    case ZYDIS_ISA_EXT_MMX:
+    case ZYDIS_ISA_EXT_SSE:
+    case ZYDIS_ISA_EXT_SSE2:
+    case ZYDIS_ISA_EXT_SSE3:
+    case ZYDIS_ISA_EXT_SSSE3:
+    case ZYDIS_ISA_EXT_SSE4:
+    case ZYDIS_ISA_EXT_SSE4A:
+    case ZYDIS_ISA_EXT_AMD3DNOW: return true;
+    default: return in->zi.meta.isa_set == ZYDIS_ISA_SET_FXSAVE;
+    }
+}
+
 enum emit_status emit_block(const struct emit_env *env, uint32_t eip, enum code_size size,
                             uint32_t mode, uint32_t *index)
 {
@@ -96,7 +129,8 @@ enum emit_status emit_block(const struct emit_env *env, uint32_t eip, enum code_
     uint32_t pc = eip;
     unsigned n = 0;
     bool ended = false;
-    while (!ended && n < EMIT_MAX_INSNS) {
+    unsigned max = (mode & EMIT_MODE_SINGLE) ? 1 : EMIT_MAX_INSNS;
+    while (!ended && n < max) {
         uint8_t bytes[INSN_MAX_LEN];
         size_t got = env->fetch(env->ctx, pc, bytes, sizeof(bytes));
         struct insn in;
@@ -111,7 +145,10 @@ enum emit_status emit_block(const struct emit_env *env, uint32_t eip, enum code_
             ended = true;
             break;
         }
-        switch (in.cls) {
+        enum insn_class cls = in.cls;
+        if (cls == IC_IDENT && (mode & EMIT_MODE_FPU_TRAP) && insn_uses_fpu(&in))
+            cls = IC_COUNT; /* an emulate site: the monitor raises #NM */
+        switch (cls) {
         case IC_IDENT:
             memcpy(o.p, bytes, in.len);
             o.p += in.len;
@@ -137,7 +174,9 @@ enum emit_status emit_block(const struct emit_env *env, uint32_t eip, enum code_
             /* fall through */
         default:
             emit_site(env, &o, SITE_EMULATE, pc, 0);
-            ended = insn_ends_block(&in);
+            /* If the monitor resumes after it, the block goes on at the next instruction. */
+            if ((ended = insn_ends_block(&in)))
+                emit_site(env, &o, SITE_EXIT, pc, pc + in.len);
             break;
         }
         pc += in.len;
@@ -148,12 +187,14 @@ enum emit_status emit_block(const struct emit_env *env, uint32_t eip, enum code_
     }
     if (!ended) /* block limit or page end: continue in the next block */
         emit_site(env, &o, SITE_EXIT, pc, pc);
+    uint32_t code_len = o.low - start;
+    emit_site_tails(env, &o);
 
     struct tc_block blk = {.guest_eip = eip,
                            .mode = mode,
                            .guest_len = pc - eip,
                            .tc_start = start,
-                           .tc_len = o.low - start,
+                           .tc_len = code_len,
                            .n_insns = n};
     uint32_t idx = block_add(env->blocks, &blk, o.pcs, o.npcs);
     if (idx == BLOCK_NONE) {

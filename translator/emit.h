@@ -4,10 +4,10 @@
  * area that the monitor flips to "always out of range" when an interrupt is pending:
  * BOUND changes neither flags nor registers, so the check is invisible to the guest).
  * Innocuous instructions are copied verbatim (IDENT). Direct control flow ends the block
- * in exit sites (far calls into the monitor, later patched into direct jumps: chaining);
+ * in exit sites (far jumps into the monitor, later patched into direct jumps: chaining);
  * a near CALL pushes the *guest* return address. Every other instruction that is not
- * IDENT becomes an emulate site: a far call to the monitor, which runs it and resumes
- * after the site or leaves to the dispatcher. */
+ * IDENT becomes an emulate site: a far jump to the monitor, which runs it and resumes
+ * after the site or leaves to the dispatcher. No site writes the guest stack. */
 #ifndef BT386_TRANSLATOR_EMIT_H
 #define BT386_TRANSLATOR_EMIT_H
 
@@ -26,13 +26,20 @@
 struct emit_env {
     struct tc *tc;
     struct blocks *blocks;
-    uint32_t callout_farptr; /* linear address of the m16:32 pointer to the callout trampoline */
-    uint32_t irq_bounds;     /* linear address of the BOUND pair used as the interrupt gate */
+    uint32_t irq_bounds; /* linear address of the BOUND pair used as the interrupt gate */
     /* fetch: copy up to n guest code bytes at linear address lin into buf; returns how
      * many could be fetched (fewer at an unfetchable page). */
     size_t (*fetch)(void *ctx, uint32_t lin, uint8_t *buf, size_t n);
     void *ctx;
 };
+
+/* Mode bits: part of a block's lookup key, and they change how it is translated. */
+#define EMIT_MODE_SINGLE   0x1 /* one guest instruction per block (single-step, shadows, SMC) */
+#define EMIT_MODE_FPU_TRAP 0x2 /* CR0.TS or CR0.EM: x87/MMX/SSE instructions become sites */
+#define EMIT_MODE_ONCE     0x4 /* never looked up again (its code page is not write-traced) */
+
+/* insn_uses_fpu: an x87, MMX or SSE instruction (CR0.TS/EM make it raise #NM). */
+bool insn_uses_fpu(const struct insn *in);
 
 enum emit_status {
     EMIT_OK,

@@ -1,0 +1,111 @@
+/* vm.h — one virtual machine: guest RAM and linear space, the vCPU, the translation
+ * cache, the devices, and the loop that runs them (DESIGN.md "Flow of one virtual CPU").
+ *
+ * Guest kernel code (CPL 0-2) runs as translated code from the TC; guest user code
+ * (CPL 3 with IOPL 0 and IF 1) runs directly; sensitive instructions go through the
+ * slow-path emulator (monitor/emu.h) and the protection engine (monitor/cpu_*.h). */
+#ifndef BT386_MONITOR_VM_H
+#define BT386_MONITOR_VM_H
+
+#include "cache/blocks.h"
+#include "cache/tc.h"
+#include "devices/pc.h"
+#include "monitor/emu.h"
+#include "monitor/options.h"
+#include "monitor/seg_mirror.h"
+#include "monitor/vcpu.h"
+#include "monitor/world.h"
+#include "shadow_mmu/space.h"
+#include "translator/emit.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The monitor area: the top 16 MiB of the guest linear space (DESIGN.md). */
+#define MON_BASE     0xFF000000u
+#define MON_TRAMP    MON_BASE            /* 64-bit: jmp *world_callout_entry */
+#define MON_DATA     (MON_BASE + 0x1000) /* read by translated code through CS */
+#define MON_FARPTR   (MON_DATA + 0)      /* m16:32 -> MON_TRAMP : 0x33 */
+#define MON_BOUNDS   (MON_DATA + 8)      /* the interrupt gate's BOUND pair */
+#define MON_TC       (MON_BASE + 0x10000)
+#define MON_TC_BYTES (0x01000000u - 0x10000u)
+
+/* Host LDT slots the monitor owns (guest segment mirrors start at SEG_MIRROR_FIRST). */
+#define LDT_SLOT_TC_CODE 1 /* flat 32-bit code: translated code runs with it */
+
+/* The guest's user code/data segments end here while CPL 3 code runs directly and
+ * paging is on: supervisor pages above it stay unreachable (DESIGN.md hazard 11). */
+#define USER_TOP_PAGING 0xC0000000u
+
+/* Counters behind --stats (monitor/vm_stats.c writes them as JSON). */
+struct vm_stats {
+    uint64_t insns_direct, insns_translated, insns_emulated;
+    uint64_t direct_entries, translated_entries;
+    uint64_t callouts[IC_COUNT];
+    uint64_t traps_by_vector[32];
+    uint64_t traps_syscall, traps_timer, traps_irq_gate;
+    uint64_t shadow_faults_hidden, shadow_faults_guest;
+    uint64_t invalidations, smc_faults;
+    uint64_t interrupts, exceptions;
+    uint64_t chained_exits, exits;
+};
+
+struct vm {
+    struct world w; /* first: world_current points here (64-byte aligned) */
+    struct options opts;
+    struct space space;
+    struct guest_mem mem;
+    struct vcpu_state s;
+    uint8_t *mon; /* MON_TRAMP .. MON_DATA + 4 KiB, mapped at MON_BASE */
+    struct tc tc;
+    struct blocks blocks;
+    struct emit_env env;
+    struct seg_mirror mirror;
+    struct pc_devices pc;
+    struct emu_ctx emu;
+    struct decoder dec32;
+    uint8_t *code_pages; /* one bit per guest page: translated code comes from it */
+    uint32_t ram_pages;
+    uint32_t *sup_pages; /* supervisor-only pages shadow-mapped below the user top */
+    uint32_t nsup, sup_cap;
+    uint64_t t0_ns;
+
+    /* Run state. */
+    bool running;
+    int exit_status;
+    bool intr_level;           /* the PIC's INTR output */
+    bool kick;                 /* a timer asked for a device check */
+    struct tc_site *exit_site; /* the exit site the last translated run left through */
+    uint32_t last_block;
+    bool smc_oneshot;    /* translate the next block as one instruction, unprotected */
+    bool in_direct;      /* guest code running directly (CPL 3) */
+    uint32_t user_top;   /* limit of user segments during direct execution */
+    bool shadow_from_ss; /* the last interrupt shadow came from MOV/POP SS (blocks #DB) */
+    bool chaining;
+    int debug; /* -d exec,int */
+    struct vm_stats st;
+};
+
+/* vm_create: set everything up from o and load the kernel; on failure print why on
+ * stderr and return a non-zero exit status (1: bad input, 2: host refused). */
+int vm_create(struct vm *vm, const struct options *o);
+/* vm_run: run until the guest exits; the process exit status. */
+int vm_run(struct vm *vm);
+/* vm_destroy: release what vm_create took. */
+void vm_destroy(struct vm *vm);
+/* vm_write_stats: the --stats JSON to path; 0 or -errno. */
+int vm_write_stats(const struct vm *vm, const char *path);
+/* vm_fatal: report a guest crash (what, CS:EIP, last block) and stop the VM with status. */
+void vm_fatal(struct vm *vm, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Internal pieces (vm_*.c). */
+void vm_set_gate(struct vm *vm, bool trap);
+void vm_update_gate(struct vm *vm);
+bool vm_code_page(const struct vm *vm, uint64_t gpa);
+void vm_flush_translations(struct vm *vm);
+void vm_flush_shadow(struct vm *vm, bool keep_global);
+int vm_install_trap_hook(struct vm *vm);
+extern const struct emu_cpu_ops vm_cpu_ops;
+
+#endif

@@ -1,0 +1,216 @@
+/* vm_emulate.c — the slow path: callouts from translated code, one guest instruction
+ * run in the monitor, near branches, and delivering what they raise. */
+#include "monitor/cpu_deliver.h"
+#include "monitor/emu_operand.h"
+#include "monitor/host_ldt.h"
+#include "monitor/vm_internal.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+static struct vm *vm_of(struct world *w)
+{
+    return (struct vm *)((char *)w - offsetof(struct vm, w));
+}
+
+void vm_deliver_fault(struct vm *vm, const struct guest_fault *f)
+{
+    struct cpu_deliver_result res;
+    vm->st.exceptions++;
+    if (f->vector < 32)
+        vm->st.traps_by_vector[f->vector]++;
+    if (vm->debug)
+        fprintf(stderr, "bt386: exception %u err=%#x at %04x:%08x cr2=%#x\n", f->vector,
+                f->error_code, vm->s.seg[SEG_CS].sel, vm->s.eip, f->cr2);
+    enum cpu_deliver_status st = cpu_deliver_fault(&vm->s, &vm->mem, f, &res);
+    if (st == DELIVER_TRIPLE_FAULT)
+        vm_fatal(vm, 2, "triple fault (exception %u, error code %#x, while delivering %u)",
+                 res.last_fault.vector, res.last_fault.error_code, f->vector);
+    else if (st == DELIVER_UNSUPPORTED)
+        vm_fatal(vm, 2, "cannot deliver exception %u: %s", f->vector, res.why ? res.why : "?");
+}
+
+void vm_deliver_exception(struct vm *vm, uint8_t vector, bool has_err, uint32_t err)
+{
+    struct guest_fault f = guest_fault_make(vector, has_err, err);
+    vm_deliver_fault(vm, &f);
+}
+
+/* Fetch up to 15 bytes at linear lin, page by page, stopping where fetching faults. */
+static size_t fetch_bytes(struct vm *vm, uint32_t lin, uint8_t *buf, size_t n,
+                          struct guest_fault *f)
+{
+    size_t got = 0;
+    bool user = vm->s.cpl == 3;
+    while (got < n) {
+        size_t chunk = 0x1000 - ((lin + got) & 0xFFF);
+        if (chunk > n - got)
+            chunk = n - got;
+        struct guest_fault ff =
+            guest_linear_fetch(&vm->mem, &vm->s, lin + (uint32_t)got, buf + got, chunk, user);
+        if (ff.raised) {
+            if (f)
+                *f = ff;
+            break;
+        }
+        got += chunk;
+    }
+    return got;
+}
+
+/* RET, RET imm16, JMP r/m, CALL r/m (and the 16-bit forms the emitter leaves to us):
+ * near transfers within CS (SDM Vol. 2 CALL/JMP/RET: #GP(0) if the target is beyond
+ * CS.limit). */
+static struct emu_result near_branch(struct vm *vm, const struct insn *in, uint32_t eip)
+{
+    struct emu_ctx *ctx = &vm->emu;
+    struct vcpu_state *s = &vm->s;
+    struct emu_result r = {.status = EMU_DONE, .flags = EMU_F_BRANCH};
+    unsigned os = in->zi.operand_width / 8;
+    uint32_t next = eip + in->len, target = 0, mask = os == 2 ? 0xFFFF : 0xFFFFFFFF;
+    struct guest_fault f = FAULT_NONE;
+    s->eip = eip;
+    switch (in->cls) {
+    case IC_RET: {
+        uint32_t v = 0;
+        f = emu_stack_read(ctx, 0, &v, os);
+        target = v & mask;
+        if (!f.raised && target > s->seg[SEG_CS].limit)
+            f = guest_fault_make(VEC_GP, true, 0);
+        if (!f.raised) {
+            uint32_t imm = in->zi.operand_count && in->ops[0].type == ZYDIS_OPERAND_TYPE_IMMEDIATE
+                               ? (uint32_t)in->ops[0].imm.value.u
+                               : 0;
+            emu_stack_adjust(s, (int32_t)(os + imm));
+        }
+        break;
+    }
+    case IC_JMP_IND:
+    case IC_CALL_IND: {
+        uint32_t v = 0;
+        f = emu_operand_read(ctx, in, 0, &v);
+        target = v & mask;
+        if (!f.raised && target > s->seg[SEG_CS].limit)
+            f = guest_fault_make(VEC_GP, true, 0);
+        if (!f.raised && in->cls == IC_CALL_IND)
+            f = emu_push(ctx, &next, os, os);
+        break;
+    }
+    case IC_JMP_REL:
+    case IC_CALL_REL: {
+        target = (next + (uint32_t)in->ops[0].imm.value.s) & mask;
+        if (target > s->seg[SEG_CS].limit)
+            f = guest_fault_make(VEC_GP, true, 0);
+        else if (in->cls == IC_CALL_REL)
+            f = emu_push(ctx, &next, os, os);
+        break;
+    }
+    default: r.status = EMU_UNHANDLED; return r;
+    }
+    if (f.raised) {
+        r.status = EMU_FAULT;
+        r.fault = f;
+        r.next_eip = eip;
+        return r;
+    }
+    s->eip = target;
+    r.next_eip = target;
+    return r;
+}
+
+/* The state translated code runs with depends on these: any change goes through the
+ * dispatcher. */
+#define EXIT_FLAGS                                                                                 \
+    (EMU_F_CR0 | EMU_F_CR3 | EMU_F_CR4 | EMU_F_PAGING | EMU_F_IF_SET | EMU_F_TF_SET |              \
+     EMU_F_EFLAGS_SYS | EMU_F_HALT | EMU_F_BRANCH | EMU_F_CPL | EMU_F_SHADOW | EMU_F_XCR0)
+
+enum step_result vm_emulate_at(struct vm *vm)
+{
+    struct vcpu_state *s = &vm->s;
+    uint32_t eip = s->eip, lin = s->seg[SEG_CS].base + eip;
+    uint8_t bytes[INSN_MAX_LEN];
+    struct guest_fault ff = FAULT_NONE;
+    size_t got = fetch_bytes(vm, lin, bytes, sizeof(bytes), &ff);
+    struct insn in;
+    enum decode_status ds = got ? decode_insn(&vm->dec32, bytes, got, &in) : DECODE_NEED_MORE;
+    if (ds == DECODE_NEED_MORE && ff.raised) {
+        vm_deliver_fault(vm, &ff);
+        return STEP_EXIT;
+    }
+    if (ds != DECODE_OK) {
+        /* SDM Vol. 2 §2.3.11: more than 15 bytes is #GP(0); anything else undefined #UD. */
+        vm_deliver_exception(vm, ds == DECODE_TOO_LONG ? VEC_GP : VEC_UD, ds == DECODE_TOO_LONG, 0);
+        return STEP_EXIT;
+    }
+    /* CR0.TS/EM: the FPU instruction raises #NM (SDM Vol. 3A §2.5, table 2-2). */
+    if (in.cls == IC_IDENT && insn_uses_fpu(&in) && (s->cr0 & (CR0_TS | CR0_EM))) {
+        vm_deliver_exception(vm, VEC_NM, false, 0);
+        return STEP_EXIT;
+    }
+    if (in.cls == IC_IDENT)
+        return STEP_IDENT;
+    vm->st.insns_emulated++;
+    vm->st.callouts[in.cls]++;
+    struct emu_result r = emu_exec(&vm->emu, &in, eip);
+    if (r.status == EMU_UNHANDLED)
+        r = near_branch(vm, &in, eip);
+    if (r.status == EMU_UNHANDLED) {
+        vm_fatal(vm, 2, "cannot run instruction of class %s", insn_class_name(in.cls));
+        return STEP_EXIT;
+    }
+    if (r.status == EMU_FAULT) {
+        s->eip = eip;
+        vm_deliver_fault(vm, &r.fault);
+        return STEP_EXIT;
+    }
+    if (r.flags & EMU_F_SHADOW)
+        vm->shadow_from_ss = in.cls == IC_MOV_TO_SEG || in.cls == IC_POP_SEG;
+    if (r.flags & EMU_F_INVLPG)
+        shadow_unmap_page(&vm->space, r.invlpg_addr);
+    if (r.flags & EMU_F_PAGING) {
+        vm_flush_shadow(vm, false);
+        vm_flush_translations(vm);
+    } else if (r.flags & EMU_F_CR3) {
+        vm_flush_shadow(vm, (s->cr4 & CR4_PGE) != 0);
+    }
+    if (r.flags & (EMU_F_IF_SET | EMU_F_EFLAGS_SYS))
+        vm_update_gate(vm);
+    if ((r.flags & EXIT_FLAGS) || ((r.flags & EMU_F_SEG) && (r.seg_mask & (1u << SEG_SS))) ||
+        r.next_eip != eip + in.len)
+        return STEP_EXIT;
+    return STEP_RESUME;
+}
+
+int vm_callout(struct world *w)
+{
+    struct vm *vm = vm_of(w);
+    struct tc_site *site = site_find(&vm->blocks, w->callout_site);
+    vm_sync_from_world(vm);
+    if (!site) {
+        vm_fatal(vm, 2, "translated code called the monitor from an unknown site %u",
+                 w->callout_site);
+        return 1;
+    }
+    uint32_t cs_base = vm->s.seg[SEG_CS].base;
+    if (site->kind == SITE_EXIT) {
+        vm->exit_site = site;
+        vm->s.eip = site->target - cs_base;
+        vm->st.exits++;
+        return 1;
+    }
+    vm->exit_site = NULL;
+    vm->s.eip = site->guest_eip - cs_base;
+    enum step_result step = vm_emulate_at(vm);
+    if (step == STEP_IDENT)
+        vm_fatal(vm, 2, "an emulate site stands for an innocuous instruction");
+    if (step != STEP_RESUME || !vm->running)
+        return 1;
+    /* Resume the translated code after the site with the new state. */
+    for (unsigned i = 0; i < 8; i++)
+        w->gpr[i] = vm->s.gpr[i];
+    w->eflags = (w->eflags & ~0xCD5u) | (vm->s.eflags & 0xCD5u);
+    vm_load_world_segments(vm, false);
+    w->callout_eip = site->resume;
+    w->callout_cs = host_ldt_selector(LDT_SLOT_TC_CODE);
+    return 0;
+}

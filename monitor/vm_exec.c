@@ -1,0 +1,382 @@
+/* vm_exec.c — the dispatcher: one virtual CPU's loop (DESIGN.md "Flow of one virtual
+ * CPU"): interrupts, HLT, then guest code, directly at CPL 3 or translated otherwise,
+ * and what each exit means. */
+#include "monitor/cpu_deliver.h"
+#include "monitor/host_ldt.h"
+#include "monitor/vm_internal.h"
+#include "shadow_mmu/walk.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* Status flags and DF: the EFLAGS bits translated code keeps in the real register. */
+#define EFLAGS_ARITH                                                                               \
+    (EFLAGS_CF | EFLAGS_PF | EFLAGS_AF | EFLAGS_ZF | EFLAGS_SF | EFLAGS_DF | EFLAGS_OF)
+
+void vm_fatal(struct vm *vm, int status, const char *fmt, ...)
+{
+    const struct vcpu_state *s = &vm->s;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "bt386: ");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n  guest CS:EIP %04x:%08x (linear %08x), CPL %u, EFLAGS %08x, CR0 %08x\n",
+            s->seg[SEG_CS].sel, s->eip, s->seg[SEG_CS].base + s->eip, s->cpl, s->eflags, s->cr0);
+    if (vm->last_block != BLOCK_NONE && vm->last_block < vm->blocks.n) {
+        const struct tc_block *b = &vm->blocks.v[vm->last_block];
+        fprintf(stderr, "  last translated block: guest %08x-%08x, %u instructions\n", b->guest_eip,
+                b->guest_eip + b->guest_len, b->n_insns);
+    } else {
+        fprintf(stderr, "  last translated block: none\n");
+    }
+    vm->running = false;
+    vm->exit_status = status;
+}
+
+void vm_sync_from_world(struct vm *vm)
+{
+    uint32_t keep = EFLAGS_ARITH | (vm->in_direct ? EFLAGS_AC : 0);
+    memcpy(vm->s.gpr, vm->w.gpr, sizeof(vm->s.gpr));
+    vm->s.eflags = (vm->s.eflags & ~keep) | (vm->w.eflags & keep);
+}
+
+void vm_load_world_segments(struct vm *vm, bool direct)
+{
+    static const enum seg_reg order[] = {SEG_SS, SEG_DS, SEG_ES, SEG_FS, SEG_GS};
+    uint16_t sel[SEG_COUNT] = {0}, pinned[SEG_COUNT];
+    unsigned n = 0;
+    vm->mirror.top = direct ? vm->user_top : MON_BASE;
+    for (unsigned i = 0; i < 5; i++) {
+        if (seg_mirror_data(&vm->mirror, &vm->s.seg[order[i]], pinned, n, &sel[order[i]]) != 0)
+            vm_fatal(vm, 2, "modify_ldt refused a segment mirror");
+        pinned[n++] = sel[order[i]];
+    }
+    if (direct && seg_mirror_code(&vm->mirror, &vm->s.seg[SEG_CS], pinned, n, &sel[SEG_CS]) != 0)
+        vm_fatal(vm, 2, "modify_ldt refused a code segment mirror");
+    vm->mirror.top = MON_BASE;
+    struct world *w = &vm->w;
+    w->ss = sel[SEG_SS], w->ds = sel[SEG_DS], w->es = sel[SEG_ES];
+    w->fs = sel[SEG_FS], w->gs = sel[SEG_GS];
+    w->cs = direct ? sel[SEG_CS] : host_ldt_selector(LDT_SLOT_TC_CODE);
+    w->ss_base = vm->s.seg[SEG_SS].base;
+}
+
+static size_t fetch_for_emit(void *ctx, uint32_t lin, uint8_t *buf, size_t n)
+{
+    struct vm *vm = ctx;
+    size_t got = 0;
+    while (got < n) {
+        size_t chunk = 0x1000 - ((lin + got) & 0xFFF);
+        if (chunk > n - got)
+            chunk = n - got;
+        if (guest_linear_fetch(&vm->mem, &vm->s, lin + (uint32_t)got, buf + got, chunk,
+                               vm->s.cpl == 3)
+                .raised)
+            break;
+        got += chunk;
+    }
+    return got;
+}
+
+/* translate: the block at linear lin in mode, or BLOCK_NONE after delivering the fault
+ * that fetching its first instruction raised. */
+static uint32_t translate(struct vm *vm, uint32_t lin, uint32_t mode)
+{
+    uint32_t idx = BLOCK_NONE;
+    enum emit_status st = emit_block(&vm->env, lin, CODE_32, mode, &idx);
+    if (st == EMIT_FULL) {
+        vm_flush_translations(vm);
+        st = emit_block(&vm->env, lin, CODE_32, mode, &idx);
+    }
+    if (st == EMIT_NO_CODE) {
+        uint8_t b;
+        struct guest_fault f = guest_linear_fetch(&vm->mem, &vm->s, lin, &b, 1, vm->s.cpl == 3);
+        if (f.raised)
+            vm_deliver_fault(vm, &f);
+        else
+            vm_fatal(vm, 2, "cannot fetch guest code");
+        return BLOCK_NONE;
+    }
+    if (st != EMIT_OK) {
+        vm_fatal(vm, 2, "translation cache exhausted");
+        return BLOCK_NONE;
+    }
+    const struct tc_block *b = &vm->blocks.v[idx];
+    if (!vm->smc_oneshot) {
+        struct mmu_regs regs = {.cr0 = vm->s.cr0, .cr3 = vm->s.cr3, .cr4 = vm->s.cr4};
+        uint32_t last = lin + (b->guest_len ? b->guest_len - 1 : 0);
+        for (uint32_t p = lin & ~0xFFFu;; p += 0x1000) {
+            struct walk_result r =
+                walk_probe(&vm->space.ram, &regs, p, WALK_FETCH, WALK_SUPERVISOR);
+            if (r.status == WALK_OK)
+                vm_mark_code_page(vm, r.pa);
+            if (p >= (last & ~0xFFFu))
+                break;
+        }
+    }
+    vm->smc_oneshot = false;
+    return idx;
+}
+
+/* deliver #DB for a completed single step (SDM Vol. 3A §17.3.1.4: DR6.BS, a trap). */
+static void single_step_trap(struct vm *vm)
+{
+    vm->s.dr[6] |= 0x4000;
+    vm_deliver_exception(vm, VEC_DB, false, 0);
+}
+
+static void handle_trap(struct vm *vm, bool direct);
+
+static void run_translated(struct vm *vm)
+{
+    struct vcpu_state *s = &vm->s;
+    if (!(s->seg[SEG_CS].attr & SEG_ATTR_DB) || (s->eflags & EFLAGS_VM) || !(s->cr0 & CR0_PE)) {
+        vm_fatal(vm, 2, "16-bit, real-mode and virtual-8086 code are not supported yet");
+        return;
+    }
+    bool stepping = (s->eflags & EFLAGS_TF) != 0;
+    bool shadowed = s->inhibit_irq && s->eip == s->inhibit_eip;
+    uint32_t mode = 0;
+    /* One instruction, then back here: a single step, the end of an interrupt shadow. */
+    if (stepping || shadowed)
+        mode |= EMIT_MODE_SINGLE;
+    if (vm->smc_oneshot)
+        mode |= EMIT_MODE_SINGLE | EMIT_MODE_ONCE;
+    if (s->cr0 & (CR0_TS | CR0_EM))
+        mode |= EMIT_MODE_FPU_TRAP;
+    uint32_t lin = s->seg[SEG_CS].base + s->eip;
+    uint32_t idx = (mode & EMIT_MODE_ONCE) ? BLOCK_NONE : block_lookup(&vm->blocks, lin, mode);
+    if (idx == BLOCK_NONE && (idx = translate(vm, lin, mode)) == BLOCK_NONE)
+        return;
+    struct tc_block *b = &vm->blocks.v[idx];
+    struct tc_site *from = vm->exit_site;
+    if (vm->chaining && from && !from->chained && !(mode & (EMIT_MODE_SINGLE | EMIT_MODE_ONCE)) &&
+        vm->blocks.v[from->block].mode == mode) {
+        emit_chain(&vm->env, from, b->tc_start);
+        vm->st.chained_exits++;
+    }
+    vm->last_block = idx;
+    b->entries++;
+    vm->st.translated_entries++;
+    vm->st.insns_translated += b->n_insns;
+
+    struct world *w = &vm->w;
+    memcpy(w->gpr, s->gpr, sizeof(w->gpr));
+    w->eflags = (s->eflags & EFLAGS_ARITH) | EFLAGS_FIXED | EFLAGS_IF;
+    w->eip = b->tc_start;
+    vm_load_world_segments(vm, false);
+    vm->exit_site = NULL;
+    vm->in_direct = false;
+    bool shadow_before = s->inhibit_irq;
+    uint64_t delivered = vm->st.exceptions + vm->st.interrupts;
+    if (shadowed)
+        vm_set_gate(vm, false); /* no interrupt before the shadowed instruction has run */
+    else
+        vm_update_gate(vm);
+    uint32_t exit = world_enter(w);
+    if (exit == WORLD_EXIT_TRAP) {
+        vm_sync_from_world(vm);
+        handle_trap(vm, false);
+    }
+    /* The instructions of the block before its exit site ran natively; the site's own
+     * instruction was counted by the emulator. */
+    if (stepping && vm->running && vm->st.exceptions + vm->st.interrupts == delivered &&
+        !(s->inhibit_irq && !shadow_before && vm->shadow_from_ss))
+        single_step_trap(vm);
+}
+
+static bool can_run_direct(const struct vm *vm)
+{
+    const struct vcpu_state *s = &vm->s;
+    return s->cpl == 3 && (s->cr0 & CR0_PE) && !(s->eflags & (EFLAGS_VM | EFLAGS_TF)) &&
+           (s->eflags & EFLAGS_IF) && !(s->eflags & EFLAGS_IOPL) &&
+           !((s->eflags & EFLAGS_AC) && !(s->cr0 & CR0_AM)) && !(s->cr0 & (CR0_TS | CR0_EM)) &&
+           (s->seg[SEG_CS].attr & SEG_ATTR_DB);
+}
+
+static void run_direct(struct vm *vm)
+{
+    struct vcpu_state *s = &vm->s;
+    struct world *w = &vm->w;
+    vm->user_top = (s->cr0 & CR0_PG) ? USER_TOP_PAGING : MON_BASE;
+    vm_hide_supervisor_pages(vm);
+    memcpy(w->gpr, s->gpr, sizeof(w->gpr));
+    w->eflags = (s->eflags & (EFLAGS_ARITH | EFLAGS_AC)) | EFLAGS_FIXED | EFLAGS_IF;
+    w->eip = s->eip;
+    vm_load_world_segments(vm, true);
+    vm->st.direct_entries++;
+    vm->in_direct = true;
+    vm->last_block = BLOCK_NONE;
+    uint32_t exit = world_enter(w);
+    vm->in_direct = false;
+    vm_sync_from_world(vm);
+    s->eip = w->eip;
+    if (exit == WORLD_EXIT_TRAP)
+        handle_trap(vm, true);
+}
+
+/* A host #PF the trap hook could not fix on the signal stack. */
+static void page_fault(struct vm *vm, const struct host_trap *t, unsigned cpl)
+{
+    if (t->cr2 >= MON_BASE) {
+        vm_fatal(vm, 2, "guest access to the monitor area at %#llx is not emulated yet",
+                 (unsigned long long)t->cr2);
+        return;
+    }
+    struct guest_fault pf;
+    switch (vm_shadow_fill(vm, (uint32_t)t->cr2, (t->err & 2) != 0, cpl, &pf)) {
+    case FILL_MAPPED: return;
+    case FILL_GUEST_PF:
+        vm->st.shadow_faults_guest++;
+        vm_deliver_fault(vm, &pf);
+        return;
+    case FILL_SMC:
+        /* A write to a page with translations: drop them, run the writer alone, unprotected. */
+        vm->st.smc_faults++;
+        vm->st.invalidations++;
+        vm_flush_translations(vm);
+        vm->smc_oneshot = true;
+        return;
+    case FILL_UNBACKED:
+        vm_fatal(vm, 2, "guest access to %#llx has no RAM behind it (not emulated yet)",
+                 (unsigned long long)t->cr2);
+        return;
+    }
+}
+
+static void handle_trap(struct vm *vm, bool direct)
+{
+    struct vcpu_state *s = &vm->s;
+    const struct host_trap *t = &vm->w.trap;
+    if (!direct) {
+        uint32_t b = block_containing(&vm->blocks, t->eip);
+        if (b == BLOCK_NONE) {
+            vm_fatal(vm, 2, "host signal %d (trap %u) outside translated code at %#x", t->signo,
+                     t->trapno, t->eip);
+            return;
+        }
+        vm->last_block = b;
+        s->eip = block_guest_eip_at(&vm->blocks, b, t->eip) - s->seg[SEG_CS].base;
+        if (t->signo == SIGSEGV && t->trapno == 5 && t->eip == vm->blocks.v[b].tc_start) {
+            vm->st.traps_irq_gate++; /* the interrupt gate: the dispatcher looks */
+            return;
+        }
+    }
+    switch (t->signo) {
+    case SIGALRM: return;
+    case SIGSEGV:
+        switch (t->trapno) {
+        case 14: page_fault(vm, t, direct ? 3 : s->cpl); return;
+        case 12: vm_deliver_exception(vm, VEC_SS, true, 0); return;
+        case 5: vm_deliver_exception(vm, VEC_BR, false, 0); return;
+        case 13:
+            /* Direct code: a sensitive instruction (INT n, CLI, IN, HLT, ...) is run by the
+             * emulator, which raises the guest's own fault if it must. */
+            if (direct && vm_emulate_at(vm) != STEP_IDENT)
+                return;
+            vm_deliver_exception(vm, VEC_GP, true, 0);
+            return;
+        default: break;
+        }
+        break;
+    case SIGSYS: /* INT 0x80 / SYSENTER from direct code: the host stopped after it */
+        s->eip -= 2;
+        vm->st.traps_syscall++;
+        if (vm_emulate_at(vm) == STEP_IDENT)
+            vm_fatal(vm, 2, "system call trap without a system call instruction");
+        return;
+    case SIGTRAP:
+        if (t->trapno == 3 || t->trapno == 4) { /* INT3 / INTO ran natively: a trap */
+            s->eip -= 1;
+            if (vm_emulate_at(vm) == STEP_IDENT)
+                vm_fatal(vm, 2, "breakpoint trap without INT3/INTO");
+            return;
+        }
+        single_step_trap(vm);
+        return;
+    case SIGILL: vm_deliver_exception(vm, VEC_UD, false, 0); return;
+    case SIGFPE:
+        vm_deliver_exception(vm,
+                             t->trapno == 16   ? VEC_MF
+                             : t->trapno == 19 ? VEC_XM
+                                               : VEC_DE,
+                             false, 0);
+        return;
+    case SIGBUS: /* Linux reports #SS and #AC as SIGBUS */
+        if (t->trapno == 12) {
+            vm_deliver_exception(vm, VEC_SS, true, 0);
+            return;
+        }
+        if (t->trapno == 17) {
+            vm_deliver_exception(vm, VEC_AC, true, 0);
+            return;
+        }
+        break;
+    default: break;
+    }
+    vm_fatal(vm, 2, "unexpected host signal %d (trap %u, error %#x) in guest code", t->signo,
+             t->trapno, t->err);
+}
+
+static uint64_t now_ns(const struct vm *vm)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec - vm->t0_ns;
+}
+
+/* Deliver the PIC's request if the guest can take it now (SDM Vol. 3A §6.8.1). */
+static bool deliver_interrupt(struct vm *vm)
+{
+    struct vcpu_state *s = &vm->s;
+    if (!vm->intr_level || !(s->eflags & EFLAGS_IF) || (s->inhibit_irq && s->eip == s->inhibit_eip))
+        return false;
+    uint8_t vec = pic_acknowledge(&vm->pc.pic);
+    struct cpu_deliver_result res;
+    vm->st.interrupts++;
+    enum cpu_deliver_status st = cpu_deliver(s, &vm->mem, vec, EVENT_EXTERNAL, false, 0, &res);
+    if (st == DELIVER_TRIPLE_FAULT)
+        vm_fatal(vm, 2, "triple fault while delivering interrupt vector %u", vec);
+    else if (st == DELIVER_UNSUPPORTED)
+        vm_fatal(vm, 2, "cannot deliver interrupt %u: %s", vec, res.why ? res.why : "?");
+    return true;
+}
+
+int vm_run(struct vm *vm)
+{
+    struct vcpu_state *s = &vm->s;
+    world_callout_handler = vm_callout;
+    vm->env = (struct emit_env){.tc = &vm->tc,
+                                .blocks = &vm->blocks,
+                                .irq_bounds = MON_BOUNDS,
+                                .fetch = fetch_for_emit,
+                                .ctx = vm};
+    vm->last_block = BLOCK_NONE;
+    while (vm->running) {
+        vm->kick = false;
+        pc_devices_advance(&vm->pc, now_ns(vm));
+        if (s->inhibit_irq && s->eip != s->inhibit_eip)
+            s->inhibit_irq = false;
+        if (deliver_interrupt(vm))
+            continue;
+        if (s->halted) {
+            if (!(s->eflags & EFLAGS_IF)) {
+                fprintf(stderr, "bt386: the guest halted with interrupts disabled\n");
+                vm->running = false;
+                break;
+            }
+            struct timespec ts = {0, 500000};
+            nanosleep(&ts, NULL);
+            continue;
+        }
+        if (can_run_direct(vm))
+            run_direct(vm);
+        else
+            run_translated(vm);
+    }
+    return vm->exit_status;
+}

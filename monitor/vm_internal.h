@@ -1,0 +1,42 @@
+/* vm_internal.h — the pieces of struct vm's implementation that call each other. */
+#ifndef BT386_MONITOR_VM_INTERNAL_H
+#define BT386_MONITOR_VM_INTERNAL_H
+
+#include "monitor/vm.h"
+
+enum fill_result {
+    FILL_MAPPED,   /* the page is mapped: retry the access */
+    FILL_GUEST_PF, /* the guest's own page tables refuse: deliver *pf */
+    FILL_SMC,      /* a write to a page holding translated code */
+    FILL_UNBACKED, /* no RAM behind the address (or below mmap_min_addr): emulate */
+};
+
+/* vm_shadow_fill: map the page for a guest access that took a host #PF (vm_shadow.c). */
+enum fill_result vm_shadow_fill(struct vm *vm, uint32_t linear, bool write, unsigned cpl,
+                                struct guest_fault *pf);
+/* vm_mark_code_page: translations now come from gpa's page: trace writes to it. */
+void vm_mark_code_page(struct vm *vm, uint64_t gpa);
+/* vm_hide_supervisor_pages: unmap kernel-only mappings below vm->user_top. */
+void vm_hide_supervisor_pages(struct vm *vm);
+
+/* Outcome of running one guest instruction in the monitor (vm_emulate.c). */
+enum step_result {
+    STEP_RESUME, /* sequential, nothing the translated code must notice: continue */
+    STEP_EXIT,   /* state changed in a way that needs the dispatcher */
+    STEP_IDENT,  /* an innocuous instruction: nothing was done (its host fault stands) */
+};
+/* vm_emulate_at: run the instruction at s.eip in the slow path (fetch, decode,
+ * emu_exec or a near branch), delivering any fault it raises. */
+enum step_result vm_emulate_at(struct vm *vm);
+/* vm_deliver_fault: deliver f at the current s.eip (a fault's own EIP). */
+void vm_deliver_fault(struct vm *vm, const struct guest_fault *f);
+/* vm_deliver_trap: deliver exception vector as a trap (EIP already past the insn). */
+void vm_deliver_exception(struct vm *vm, uint8_t vector, bool has_err, uint32_t err);
+/* The callout handler translated code reaches through every site. */
+int vm_callout(struct world *w);
+
+/* World <-> vCPU state (vm_exec.c). */
+void vm_sync_from_world(struct vm *vm);
+void vm_load_world_segments(struct vm *vm, bool direct);
+
+#endif

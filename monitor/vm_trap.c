@@ -1,0 +1,46 @@
+/* vm_trap.c — the trap hook: what a host signal taken in guest code means, decided on
+ * the signal stack. Hidden faults (shadow fills) are fixed there and the guest resumes;
+ * everything else ends the run and is handled by the dispatcher (vm_exec.c). */
+#include "monitor/host_signals.h"
+#include "monitor/vm_internal.h"
+
+#include <signal.h>
+#include <stddef.h>
+#include <sys/time.h>
+
+static struct vm *vm_of(struct world *w)
+{
+    return (struct vm *)((char *)w - offsetof(struct vm, w));
+}
+
+static enum trap_action vm_trap_hook(struct world *w, const struct host_trap *t, ucontext_t *uc)
+{
+    (void)uc;
+    struct vm *vm = vm_of(w);
+    if (t->signo == SIGALRM) {
+        vm->st.traps_timer++;
+        vm->kick = true;
+        if (vm->in_direct)
+            return TRAP_EXIT;  /* direct code stops at an instruction boundary */
+        vm_set_gate(vm, true); /* translated code stops at the next block entry */
+        return TRAP_RESUME;
+    }
+    if (t->signo == SIGSEGV && t->trapno == 14 && t->cr2 < MON_BASE) {
+        struct guest_fault pf;
+        unsigned cpl = vm->in_direct ? 3 : vm->s.cpl;
+        if (vm_shadow_fill(vm, (uint32_t)t->cr2, (t->err & 2) != 0, cpl, &pf) == FILL_MAPPED)
+            return TRAP_RESUME;
+    }
+    return TRAP_EXIT;
+}
+
+int vm_install_trap_hook(struct vm *vm)
+{
+    (void)vm;
+    int r = host_signals_install(vm_trap_hook);
+    if (r)
+        return r;
+    /* The timer kick: 1 kHz, enough for the PIT rates guests program (HZ <= 1000). */
+    struct itimerval it = {.it_interval = {0, 1000}, .it_value = {0, 1000}};
+    return setitimer(ITIMER_REAL, &it, NULL) == 0 ? 0 : -1;
+}
