@@ -26,11 +26,12 @@ struct guest_fault emu_do_push_seg(struct emu_call *c)
     int seg = emu_sreg_decode(c->in->ops[0].reg.value);
     if (seg < 0)
         return emu_ud();
-    uint16_t sel = c->s->seg[seg].sel;
+    uint32_t sel = c->s->seg[seg].sel;
     unsigned slot = c->in->zi.operand_width / 8;
-    /* SDM Vol. 2B PUSH: with a 32-bit operand size ESP moves by 4 and recent processors
-     * write only the 16-bit selector, leaving the slot's upper half unchanged. */
-    return emu_push(c->ctx, &sel, 2, slot);
+    /* SDM Vol. 2B PUSH: with a 32-bit operand size a CPU either pushes the zero-extended
+     * selector or writes only its 16 bits. bt386 zero-extends, as qemu-system-i386 (the
+     * reference machine) does, and as the translator's inline PUSH Sreg does. */
+    return emu_push(c->ctx, &sel, slot, slot);
 }
 
 /* Call ops->load_seg; on success mark the register loaded and open the MOV/POP SS shadow. */

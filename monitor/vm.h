@@ -22,13 +22,14 @@
 #include <stdint.h>
 
 /* The monitor area: the top 16 MiB of the guest linear space (DESIGN.md). */
-#define MON_BASE     0xFF000000u
-#define MON_TRAMP    MON_BASE            /* 64-bit: jmp *world_callout_entry */
-#define MON_DATA     (MON_BASE + 0x1000) /* read by translated code through CS */
-#define MON_FARPTR   (MON_DATA + 0)      /* m16:32 -> MON_TRAMP : 0x33 */
-#define MON_BOUNDS   (MON_DATA + 8)      /* the interrupt gate's BOUND pair */
-#define MON_TC       (MON_BASE + 0x10000)
-#define MON_TC_BYTES (0x01000000u - 0x10000u)
+#define MON_BASE       0xFF000000u
+#define MON_TRAMP      MON_BASE            /* 64-bit: jmp *world_callout_entry */
+#define MON_DATA       (MON_BASE + 0x1000) /* read by translated code through CS */
+#define MON_FARPTR     (MON_DATA + 0)      /* m16:32 -> MON_TRAMP : 0x33 */
+#define MON_BOUNDS     (MON_DATA + 8)      /* the interrupt gate's BOUND pair */
+#define MON_GUEST_SELS (MON_DATA + 0x40)   /* uint32_t[6]: the guest's ES..GS selectors */
+#define MON_TC         (MON_BASE + 0x10000)
+#define MON_TC_BYTES   (0x01000000u - 0x10000u)
 
 /* Host LDT slots the monitor owns (guest segment mirrors start at SEG_MIRROR_FIRST). */
 #define LDT_SLOT_TC_CODE 1 /* flat 32-bit code: translated code runs with it */
@@ -80,6 +81,9 @@ struct vm {
     bool smc_oneshot;    /* translate the next block as one instruction, unprotected */
     bool in_direct;      /* guest code running directly (CPL 3) */
     uint32_t user_top;   /* limit of user segments during direct execution */
+    bool count_direct;   /* --stats: single-step direct code to count its instructions */
+    bool step_pushf;     /* counting stopped before a PUSHF (it would show TF) */
+    bool pass_ac;        /* the guest's EFLAGS.AC is in the host's while its code runs */
     bool shadow_from_ss; /* the last interrupt shadow came from MOV/POP SS (blocks #DB) */
     bool chaining;
     int debug; /* -d exec,int */

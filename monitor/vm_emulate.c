@@ -208,7 +208,8 @@ int vm_callout(struct world *w)
     /* Resume the translated code after the site with the new state. */
     for (unsigned i = 0; i < 8; i++)
         w->gpr[i] = vm->s.gpr[i];
-    w->eflags = (w->eflags & ~0xCD5u) | (vm->s.eflags & 0xCD5u);
+    uint32_t keep = 0xCD5u | (vm->pass_ac ? EFLAGS_AC : 0);
+    w->eflags = (w->eflags & ~keep) | (vm->s.eflags & keep);
     vm_load_world_segments(vm, false);
     w->callout_eip = site->resume;
     w->callout_cs = host_ldt_selector(LDT_SLOT_TC_CODE);

@@ -39,13 +39,17 @@ void vm_fatal(struct vm *vm, int status, const char *fmt, ...)
 
 void vm_sync_from_world(struct vm *vm)
 {
-    uint32_t keep = EFLAGS_ARITH | (vm->in_direct ? EFLAGS_AC : 0);
+    uint32_t keep = EFLAGS_ARITH | (vm->pass_ac ? EFLAGS_AC : 0);
     memcpy(vm->s.gpr, vm->w.gpr, sizeof(vm->s.gpr));
     vm->s.eflags = (vm->s.eflags & ~keep) | (vm->w.eflags & keep);
 }
 
 void vm_load_world_segments(struct vm *vm, bool direct)
 {
+    /* Translated PUSH Sreg / MOV r, Sreg read the guest's selectors from here. */
+    uint32_t *sels = (uint32_t *)(void *)(vm->mon + (MON_GUEST_SELS - MON_BASE));
+    for (unsigned i = 0; i < SEG_COUNT; i++)
+        sels[i] = vm->s.seg[i].sel;
     static const enum seg_reg order[] = {SEG_SS, SEG_DS, SEG_ES, SEG_FS, SEG_GS};
     uint16_t sel[SEG_COUNT] = {0}, pinned[SEG_COUNT];
     unsigned n = 0;
@@ -166,7 +170,11 @@ static void run_translated(struct vm *vm)
 
     struct world *w = &vm->w;
     memcpy(w->gpr, s->gpr, sizeof(w->gpr));
-    w->eflags = (s->eflags & EFLAGS_ARITH) | EFLAGS_FIXED | EFLAGS_IF;
+    /* Alignment checking is the host's job exactly when the guest's would be on: CPL 3
+     * with CR0.AM (the host runs at CPL 3 with CR0.AM set; SDM Vol. 3A §6.15 #AC). */
+    vm->pass_ac = s->cpl == 3 && (s->cr0 & CR0_AM);
+    w->eflags =
+        (s->eflags & (EFLAGS_ARITH | (vm->pass_ac ? EFLAGS_AC : 0))) | EFLAGS_FIXED | EFLAGS_IF;
     w->eip = b->tc_start;
     vm_load_world_segments(vm, false);
     vm->exit_site = NULL;
@@ -205,7 +213,9 @@ static void run_direct(struct vm *vm)
     vm->user_top = (s->cr0 & CR0_PG) ? USER_TOP_PAGING : MON_BASE;
     vm_hide_supervisor_pages(vm);
     memcpy(w->gpr, s->gpr, sizeof(w->gpr));
-    w->eflags = (s->eflags & (EFLAGS_ARITH | EFLAGS_AC)) | EFLAGS_FIXED | EFLAGS_IF;
+    vm->pass_ac = true; /* can_run_direct: AC only with CR0.AM */
+    w->eflags = (s->eflags & (EFLAGS_ARITH | EFLAGS_AC)) | EFLAGS_FIXED | EFLAGS_IF |
+                (vm->count_direct ? EFLAGS_TF : 0);
     w->eip = s->eip;
     vm_load_world_segments(vm, true);
     vm->st.direct_entries++;
@@ -296,6 +306,11 @@ static void handle_trap(struct vm *vm, bool direct)
                 vm_fatal(vm, 2, "breakpoint trap without INT3/INTO");
             return;
         }
+        if (direct && vm->step_pushf) {
+            vm->step_pushf = false;
+            vm_emulate_at(vm); /* the PUSHF, with the guest's own EFLAGS */
+            return;
+        }
         single_step_trap(vm);
         return;
     case SIGILL: vm_deliver_exception(vm, VEC_UD, false, 0); return;
@@ -353,6 +368,7 @@ int vm_run(struct vm *vm)
     vm->env = (struct emit_env){.tc = &vm->tc,
                                 .blocks = &vm->blocks,
                                 .irq_bounds = MON_BOUNDS,
+                                .guest_sels = MON_GUEST_SELS,
                                 .fetch = fetch_for_emit,
                                 .ctx = vm};
     vm->last_block = BLOCK_NONE;

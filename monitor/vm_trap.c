@@ -6,6 +6,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <sys/mman.h>
 #include <sys/time.h>
 
 static struct vm *vm_of(struct world *w)
@@ -15,7 +16,6 @@ static struct vm *vm_of(struct world *w)
 
 static enum trap_action vm_trap_hook(struct world *w, const struct host_trap *t, ucontext_t *uc)
 {
-    (void)uc;
     struct vm *vm = vm_of(w);
     if (t->signo == SIGALRM) {
         vm->st.traps_timer++;
@@ -23,6 +23,23 @@ static enum trap_action vm_trap_hook(struct world *w, const struct host_trap *t,
         if (vm->in_direct)
             return TRAP_EXIT;  /* direct code stops at an instruction boundary */
         vm_set_gate(vm, true); /* translated code stops at the next block entry */
+        return TRAP_RESUME;
+    }
+    if (t->signo == SIGTRAP && t->trapno == 1 && vm->in_direct && vm->count_direct &&
+        !(vm->s.eflags & EFLAGS_TF)) {
+        /* --stats: one directly executed instruction. A PUSHF next would store the host's
+         * TF: stop so that the dispatcher runs it (shadow_lookup: never touch an
+         * unmapped page from the signal handler). */
+        vm->st.insns_direct++;
+        uint32_t rip = (uint32_t)uc->uc_mcontext.gregs[REG_RIP];
+        struct shadow_mapping m;
+        if ((rip & 0xFFF) < 0xFFF && shadow_lookup(&vm->space, rip, &m) && (m.prot & PROT_READ)) {
+            const uint8_t *p = (const uint8_t *)(uintptr_t)rip;
+            if (p[0] == 0x9C || (p[0] == 0x66 && p[1] == 0x9C)) {
+                vm->step_pushf = true;
+                return TRAP_EXIT;
+            }
+        }
         return TRAP_RESUME;
     }
     if (t->signo == SIGSEGV && t->trapno == 14 && t->cr2 < MON_BASE) {

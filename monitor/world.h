@@ -101,7 +101,7 @@ extern uint64_t callout_scratch;
  *   ptr:                 .long stub; .word 0x33  (8 bytes with padding)
  *   stub, 64-bit mode:   movabs %rax, scratch      48 A3 <imm64>
  *                        mov $site, %eax           B8 <imm32>
- *                        jmp *entry(%rip)          FF 25 00000000 <imm64>
+ *                        jmp *slot(%rip)           FF 25 03000000, pad, slot: <imm64>
  * world_site_tail writes ptr and stub at `out` (executed at `at`, 8-aligned) and
  * returns their size. */
 #define WORLD_SITE_JMP_BYTES  7
@@ -122,11 +122,13 @@ static inline unsigned world_site_tail(uint8_t *out, uint32_t at, uint32_t site)
     *p++ = 0xB8;
     for (unsigned i = 0; i < 4; i++)
         *p++ = (uint8_t)(site >> (8 * i));
-    *p++ = 0xFF, *p++ = 0x25, *p++ = 0, *p++ = 0, *p++ = 0, *p++ = 0;
+    /* jmp *slot(%rip) with the slot 8-aligned at out + 32: the guest's EFLAGS.AC may
+     * still be set here (CPL 3 with CR0.AM), so no data access may be misaligned. */
+    *p++ = 0xFF, *p++ = 0x25, *p++ = 3, *p++ = 0, *p++ = 0, *p++ = 0;
+    while (p - out < 32)
+        *p++ = 0xCC;
     for (unsigned i = 0; i < 8; i++)
         *p++ = (uint8_t)(entry >> (8 * i));
-    while (p - out < WORLD_SITE_TAIL_BYTES)
-        *p++ = 0xCC;
     return WORLD_SITE_TAIL_BYTES;
 }
 

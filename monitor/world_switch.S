@@ -80,6 +80,8 @@ world_callout_entry:
     pushfq
     pop %rax
     mov %eax, WORLD_EFLAGS(%rcx)
+    push $2                         /* monitor code runs without the guest's AC, DF, TF */
+    popfq
     and $-16, %rsp
     mov callout_scratch(%rip), %rax
     mov %eax, WORLD_GPR+4*GPR_EAX(%rcx)
@@ -163,6 +165,11 @@ host_signal_entry:
     mov %rax, host_signal_fsbase(%rip)
     mov world_host_fsbase(%rip), %rax
     wrfsbase %rax
+    /* The kernel keeps AC in the handler's EFLAGS: the guest's alignment checking must
+     * not follow the monitor into C. (DF is cleared by the kernel, TF too.) */
+    pushfq
+    andq $~0x40000, (%rsp)
+    popfq
     sub $8, %rsp
     cld
     call host_signal_handler        /* returns 1 to resume guest code, 0 otherwise */

@@ -277,12 +277,12 @@ START_TEST(mov_from_sreg_to_memory_writes_16_bits)
 }
 END_TEST
 
-START_TEST(push_sreg_32bit_moves_esp_by_4_and_writes_16_bits)
+START_TEST(push_sreg_32bit_pushes_the_zero_extended_selector)
 {
     put32(T_STACK_TOP - 4, 0xAAAAAAAAu);
     ASSERT_DONE(RUN32(0x1E)); /* push %ds */
     ck_assert_uint_eq(env.s.gpr[GPR_ESP], T_STACK_TOP - 4);
-    ck_assert_uint_eq(get32(T_STACK_TOP - 4), 0xAAAA0000u | SEL_UDATA);
+    ck_assert_uint_eq(get32(T_STACK_TOP - 4), SEL_UDATA);
     ASSERT_DONE(RUN32(0x0E)); /* push %cs */
     ck_assert_uint_eq(get16(T_STACK_TOP - 8), SEL_KCODE);
 }
@@ -344,7 +344,7 @@ static Suite *emu_operand_suite(void)
     tcase_add_checked_fixture(sr, env_setup, env_teardown);
     tcase_add_test(sr, mov_from_sreg_to_registers);
     tcase_add_test(sr, mov_from_sreg_to_memory_writes_16_bits);
-    tcase_add_test(sr, push_sreg_32bit_moves_esp_by_4_and_writes_16_bits);
+    tcase_add_test(sr, push_sreg_32bit_pushes_the_zero_extended_selector);
     tcase_add_test(sr, push_sreg_16bit);
     tcase_add_test(sr, push_sreg_beyond_the_stack_limit_is_ss0);
     suite_add_tcase(s, sr);

@@ -65,6 +65,22 @@ static void note_pc(struct out *o, uint32_t guest_off)
                                           .guest_off = (uint16_t)guest_off};
 }
 
+/* ES..GS in the hardware order of Zydis' segment registers. */
+static unsigned seg_index(ZydisRegister r)
+{
+    return (unsigned)(r - ZYDIS_REGISTER_ES);
+}
+
+/* The ModRM number of a 32- or 16-bit general register, or -1. */
+static int gpr_index(ZydisRegister r)
+{
+    if (r >= ZYDIS_REGISTER_EAX && r <= ZYDIS_REGISTER_EDI)
+        return (int)(r - ZYDIS_REGISTER_EAX);
+    if (r >= ZYDIS_REGISTER_AX && r <= ZYDIS_REGISTER_DI)
+        return (int)(r - ZYDIS_REGISTER_AX);
+    return -1;
+}
+
 /* Branch target of a relative control transfer (operand 0 is the immediate). */
 static uint32_t rel_target(const struct insn *in, uint32_t eip)
 {
@@ -161,6 +177,32 @@ enum emit_status emit_block(const struct emit_env *env, uint32_t eip, enum code_
         case IC_JCC_REL:
             emit_jcc(env, &o, bytes, &in, pc);
             ended = true;
+            break;
+        case IC_PUSH_SEG:
+            /* PUSH Sreg reveals the guest's selector: push it from the monitor's copy
+             * (pushl %cs:slot, zero-extended like the emulator). */
+            if (in.zi.operand_width == 32 && env->guest_sels) {
+                put8(&o, 0x2E);
+                put8(&o, 0xFF);
+                put8(&o, 0x35);
+                put32(&o, env->guest_sels + 4 * seg_index(in.ops[0].reg.value));
+                break;
+            }
+            emit_site(env, &o, SITE_EMULATE, pc, 0);
+            break;
+        case IC_MOV_FROM_SEG:
+            /* MOV r32/r16, Sreg: load the guest's selector from the monitor's copy. */
+            if (in.ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER && env->guest_sels &&
+                gpr_index(in.ops[0].reg.value) >= 0) {
+                if (in.ops[0].size == 16)
+                    put8(&o, 0x66);
+                put8(&o, 0x2E);
+                put8(&o, 0x8B);
+                put8(&o, (uint8_t)(0x05 | (gpr_index(in.ops[0].reg.value) << 3)));
+                put32(&o, env->guest_sels + 4 * seg_index(in.ops[1].reg.value));
+                break;
+            }
+            emit_site(env, &o, SITE_EMULATE, pc, 0);
             break;
         case IC_CALL_REL:
             if (in.zi.operand_width == 32) {
