@@ -207,8 +207,9 @@ bt386_SOURCES = \
 	monitor/main.c monitor/options.c monitor/options.h \
 	monitor/vm.h monitor/vm_internal.h \
 	monitor/vm_setup.c monitor/vm_exec.c monitor/vm_emulate.c \
-	monitor/vm_shadow.c monitor/vm_trap.c monitor/vm_cpu_ops.c monitor/vm_stats.c
-bt386_CFLAGS = $(AM_CFLAGS) $(PROG_SAN_CFLAGS)
+	monitor/vm_shadow.c monitor/vm_trap.c monitor/vm_cpu_ops.c monitor/vm_stats.c \
+	monitor/seccomp.c monitor/seccomp.h
+bt386_CFLAGS = $(AM_CFLAGS) $(PROG_SAN_CFLAGS) $(SECCOMP_CFLAGS)
 bt386_LDFLAGS = $(PROG_SAN_CFLAGS)
 bt386_LDADD = monitor/libemu_prog.a monitor/libcpu_prog.a monitor/libloader_prog.a \
 	translator/libtranslator_prog.a cache/libcache_prog.a monitor/libworld.a \

@@ -30,11 +30,20 @@ int main(int argc, char **argv)
         fprintf(stderr, "bt386: out of memory\n");
         return 2;
     }
+    /* Opened now: once guest code runs, the system-call filter allows no open. */
+    FILE *stats = NULL;
+    if (o.stats_file && !(stats = fopen(o.stats_file, "w"))) {
+        fprintf(stderr, "bt386: cannot write statistics to '%s'\n", o.stats_file);
+        free(vm);
+        return 1;
+    }
     int status = vm_create(vm, &o);
     if (status == 0) {
         status = vm_run(vm);
-        if (o.stats_file && vm_write_stats(vm, o.stats_file) != 0)
+        if (stats && vm_write_stats(vm, stats) != 0)
             fprintf(stderr, "bt386: cannot write statistics to '%s'\n", o.stats_file);
+    } else if (stats) {
+        fclose(stats);
     }
     vm_destroy(vm);
     free(vm);

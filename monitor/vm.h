@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* The monitor area: the top 16 MiB of the guest linear space (DESIGN.md). */
 #define MON_BASE       0xFF000000u
@@ -97,8 +98,9 @@ int vm_create(struct vm *vm, const struct options *o);
 int vm_run(struct vm *vm);
 /* vm_destroy: release what vm_create took. */
 void vm_destroy(struct vm *vm);
-/* vm_write_stats: the --stats JSON to path; 0 or -errno. */
-int vm_write_stats(const struct vm *vm, const char *path);
+/* vm_write_stats: the --stats JSON to f (opened before the sandbox closes); closes f.
+ * 0 or -errno. */
+int vm_write_stats(const struct vm *vm, FILE *f);
 /* vm_fatal: report a guest crash (what, CS:EIP, last block) and stop the VM with status. */
 void vm_fatal(struct vm *vm, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -3,6 +3,7 @@
  * and what each exit means. */
 #include "monitor/cpu_deliver.h"
 #include "monitor/host_ldt.h"
+#include "monitor/seccomp.h"
 #include "monitor/vm_internal.h"
 #include "shadow_mmu/walk.h"
 
@@ -372,6 +373,11 @@ int vm_run(struct vm *vm)
                                 .fetch = fetch_for_emit,
                                 .ctx = vm};
     vm->last_block = BLOCK_NONE;
+    int r = monitor_seccomp_install();
+    if (r) {
+        fprintf(stderr, "bt386: cannot install the system-call filter: %s\n", strerror(-r));
+        return 2;
+    }
     while (vm->running) {
         vm->kick = false;
         pc_devices_advance(&vm->pc, now_ns(vm));

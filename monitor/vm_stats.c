@@ -4,11 +4,8 @@
 #include <errno.h>
 #include <stdio.h>
 
-int vm_write_stats(const struct vm *vm, const char *path)
+int vm_write_stats(const struct vm *vm, FILE *f)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -errno;
     const struct vm_stats *st = &vm->st;
     const struct block_stats *bs = &vm->blocks.stats;
     uint64_t total = st->insns_direct + st->insns_translated + st->insns_emulated;
