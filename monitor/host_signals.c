@@ -34,7 +34,11 @@ struct kernel_sigaction {
 #define KSA_RESTORER 0x04000000UL
 
 /* SIGALRM is the monitor's timer kick: asynchronous, harmless in monitor code. */
-static const int trap_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS, SIGALRM};
+/* SIGTERM, SIGHUP, SIGINT end the process (after host_terminate_hook, e.g. restoring the
+ * terminal) wherever they arrive, guest code included. */
+static const int trap_signals[] = {SIGSEGV, SIGBUS,  SIGILL,  SIGFPE, SIGTRAP,
+                                   SIGSYS,  SIGALRM, SIGTERM, SIGHUP, SIGINT};
+void (*host_terminate_hook)(int sig);
 
 int host_signals_install(trap_hook hook)
 {
@@ -124,6 +128,11 @@ int host_signal_handler(int sig, siginfo_t *si, ucontext_t *uc)
 {
     struct host_trap t;
     struct world *w = world_current;
+    if (sig == SIGTERM || sig == SIGHUP || sig == SIGINT) {
+        if (host_terminate_hook)
+            host_terminate_hook(sig);
+        _exit(128 + sig);
+    }
     if (!host_trap_decode(sig, si, uc, &t) || !w) {
         if (sig == SIGALRM)
             return 0; /* the monitor itself was running: it looks at the clock anyway */

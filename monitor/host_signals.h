@@ -18,6 +18,9 @@ enum trap_action {
  * the guest state in uc (registers, RIP) before TRAP_RESUME. */
 typedef enum trap_action (*trap_hook)(struct world *w, const struct host_trap *t, ucontext_t *uc);
 
+/* Called before the process exits on SIGTERM, SIGHUP or SIGINT (async-signal-safe code). */
+extern void (*host_terminate_hook)(int sig);
+
 /* host_signals_install: an alternate stack and handlers for SIGSEGV, SIGBUS, SIGILL,
  * SIGFPE, SIGTRAP and SIGSYS; hook decides (NULL = always TRAP_EXIT). 0 or -errno. */
 int host_signals_install(trap_hook hook);

@@ -141,7 +141,8 @@ tests_test_cpu_iret_LDADD = $(CPU_TEST_LDADD)
 
 # --- the command line ---
 noinst_LIBRARIES += monitor/liboptions.a
-monitor_liboptions_a_SOURCES = monitor/options.c monitor/options.h
+monitor_liboptions_a_SOURCES = monitor/options.c monitor/options.h \
+	monitor/console.c monitor/console.h
 monitor_liboptions_a_CFLAGS = $(AM_CFLAGS) $(SAN_CFLAGS)
 check_PROGRAMS += tests/test_options
 TESTS += tests/test_options
@@ -149,6 +150,12 @@ tests_test_options_SOURCES = tests/test_options.c
 tests_test_options_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SAN_CFLAGS)
 tests_test_options_LDFLAGS = $(SAN_CFLAGS)
 tests_test_options_LDADD = monitor/liboptions.a $(CHECK_LIBS)
+check_PROGRAMS += tests/test_console
+TESTS += tests/test_console
+tests_test_console_SOURCES = tests/test_console.c
+tests_test_console_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SAN_CFLAGS)
+tests_test_console_LDFLAGS = $(SAN_CFLAGS)
+tests_test_console_LDADD = monitor/liboptions.a $(CHECK_LIBS)
 
 # --- slow-path emulator: virtualization routines for sensitive instructions ---
 monitor_emu_sources = \
@@ -204,11 +211,12 @@ tests_test_emu_route_LDADD = $(EMU_TEST_LDADD)
 # UBSan only under --enable-sanitizers: it owns the low 4 GiB (see configure.ac).
 bin_PROGRAMS += bt386
 bt386_SOURCES = \
-	monitor/main.c monitor/options.c monitor/options.h \
+	monitor/main.c monitor/options.c monitor/options.h monitor/console.c monitor/console.h \
 	monitor/vm.h monitor/vm_internal.h \
 	monitor/vm_setup.c monitor/vm_exec.c monitor/vm_emulate.c \
 	monitor/vm_shadow.c monitor/vm_trap.c monitor/vm_cpu_ops.c monitor/vm_stats.c \
-	monitor/seccomp.c monitor/seccomp.h
+	monitor/seccomp.c monitor/seccomp.h \
+	monitor/emu_native.c monitor/emu_native.h monitor/emu_native_exec.S
 bt386_CFLAGS = $(AM_CFLAGS) $(PROG_SAN_CFLAGS) $(SECCOMP_CFLAGS)
 bt386_LDFLAGS = $(PROG_SAN_CFLAGS)
 bt386_LDADD = monitor/libemu_prog.a monitor/libcpu_prog.a monitor/libloader_prog.a \

@@ -13,16 +13,16 @@
 #include <stddef.h>
 
 static const int allowed[] = {
-    SCMP_SYS(read),          SCMP_SYS(write),        SCMP_SYS(writev),
-    SCMP_SYS(close),         SCMP_SYS(lseek),        SCMP_SYS(fstat),
-    SCMP_SYS(newfstatat),    SCMP_SYS(mmap),         SCMP_SYS(munmap),
-    SCMP_SYS(mprotect),      SCMP_SYS(madvise),      SCMP_SYS(brk),
-    SCMP_SYS(mremap),        SCMP_SYS(modify_ldt),   SCMP_SYS(rt_sigreturn),
-    SCMP_SYS(rt_sigprocmask), SCMP_SYS(nanosleep),   SCMP_SYS(clock_nanosleep),
-    SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(ppoll),
-    SCMP_SYS(poll),          SCMP_SYS(ioctl),        SCMP_SYS(getpid),
-    SCMP_SYS(gettid),        SCMP_SYS(tgkill),       SCMP_SYS(exit),
-    SCMP_SYS(exit_group),    SCMP_SYS(futex),        SCMP_SYS(getrandom),
+    SCMP_SYS(read),           SCMP_SYS(write),        SCMP_SYS(writev),
+    SCMP_SYS(close),          SCMP_SYS(lseek),        SCMP_SYS(fstat),
+    SCMP_SYS(newfstatat),     SCMP_SYS(mmap),         SCMP_SYS(munmap),
+    SCMP_SYS(mprotect),       SCMP_SYS(madvise),      SCMP_SYS(brk),
+    SCMP_SYS(mremap),         SCMP_SYS(modify_ldt),   SCMP_SYS(rt_sigreturn),
+    SCMP_SYS(rt_sigprocmask), SCMP_SYS(nanosleep),    SCMP_SYS(clock_nanosleep),
+    SCMP_SYS(clock_gettime),  SCMP_SYS(gettimeofday), SCMP_SYS(ppoll),
+    SCMP_SYS(poll),           SCMP_SYS(ioctl),        SCMP_SYS(getpid),
+    SCMP_SYS(gettid),         SCMP_SYS(tgkill),       SCMP_SYS(exit),
+    SCMP_SYS(exit_group),     SCMP_SYS(futex),        SCMP_SYS(getrandom),
 };
 
 int monitor_seccomp_install(void)

@@ -43,6 +43,12 @@ static int mirror(struct seg_mirror *m, const struct seg_cache *sc, uint8_t kind
     }
     uint32_t room = m->top - 1 - sc->base;
     uint32_t limit = sc->limit < room ? sc->limit : room;
+    /* A segment whose offsets wrap around 4 GiB (base + limit beyond it, as Linux's TLS
+     * segments with their negative offsets) cannot be truncated without breaking the
+     * wrap: it keeps its limit, and only the monitor area's own protections (translated
+     * code is never writable) stand between it and the monitor. */
+    if (sc->base != 0 && (uint64_t)sc->base + sc->limit > 0xFFFFFFFFull)
+        limit = sc->limit;
     /* Host descriptors above 1 MiB are page granular: round the limit down to a page end,
      * never up (an access the guest may not make must still fault). */
     if (limit > 0xFFFFF && (limit & 0xFFF) != 0xFFF)

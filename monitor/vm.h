@@ -10,6 +10,7 @@
 #include "cache/blocks.h"
 #include "cache/tc.h"
 #include "devices/pc.h"
+#include "monitor/console.h"
 #include "monitor/emu.h"
 #include "monitor/options.h"
 #include "monitor/seg_mirror.h"
@@ -47,7 +48,7 @@ struct vm_stats {
     uint64_t traps_by_vector[32];
     uint64_t traps_syscall, traps_timer, traps_irq_gate;
     uint64_t shadow_faults_hidden, shadow_faults_guest;
-    uint64_t invalidations, smc_faults;
+    uint64_t invalidations, smc_faults, memory_emulated;
     uint64_t interrupts, exceptions;
     uint64_t chained_exits, exits;
 };
@@ -65,8 +66,10 @@ struct vm {
     struct seg_mirror mirror;
     struct pc_devices pc;
     struct emu_ctx emu;
+    struct console con;
     struct decoder dec32;
     uint8_t *code_pages; /* one bit per guest page: translated code comes from it */
+    void *native_page;   /* executable page for emu_native_mem */
     uint32_t ram_pages;
     uint32_t *sup_pages; /* supervisor-only pages shadow-mapped below the user top */
     uint32_t nsup, sup_cap;
@@ -79,13 +82,15 @@ struct vm {
     bool kick;                 /* a timer asked for a device check */
     struct tc_site *exit_site; /* the exit site the last translated run left through */
     uint32_t last_block;
-    bool smc_oneshot;    /* translate the next block as one instruction, unprotected */
-    bool in_direct;      /* guest code running directly (CPL 3) */
-    uint32_t user_top;   /* limit of user segments during direct execution */
-    bool count_direct;   /* --stats: single-step direct code to count its instructions */
-    bool step_pushf;     /* counting stopped before a PUSHF (it would show TF) */
-    bool pass_ac;        /* the guest's EFLAGS.AC is in the host's while its code runs */
-    bool shadow_from_ss; /* the last interrupt shadow came from MOV/POP SS (blocks #DB) */
+    bool smc_oneshot;             /* translate the next block as one instruction, unprotected */
+    bool in_direct;               /* guest code running directly (CPL 3) */
+    uint32_t user_top;            /* limit of user segments during direct execution */
+    bool count_direct;            /* --stats: single-step direct code to count its instructions */
+    bool step_pushf;              /* counting stopped before a PUSHF (it would show TF) */
+    uint16_t live_sel[SEG_COUNT]; /* selectors direct code had loaded at the last trap */
+    uint8_t seg_repair;           /* 1 << SEG_x: direct code loaded that register natively */
+    bool pass_ac;                 /* the guest's EFLAGS.AC is in the host's while its code runs */
+    bool shadow_from_ss;          /* the last interrupt shadow came from MOV/POP SS (blocks #DB) */
     bool chaining;
     int debug; /* -d exec,int */
     struct vm_stats st;

@@ -1,6 +1,7 @@
 /* vm_emulate.c — the slow path: callouts from translated code, one guest instruction
  * run in the monitor, near branches, and delivering what they raise. */
 #include "monitor/cpu_deliver.h"
+#include "monitor/emu_native.h"
 #include "monitor/emu_operand.h"
 #include "monitor/host_ldt.h"
 #include "monitor/vm_internal.h"
@@ -13,15 +14,26 @@ static struct vm *vm_of(struct world *w)
     return (struct vm *)((char *)w - offsetof(struct vm, w));
 }
 
+static size_t fetch_bytes(struct vm *vm, uint32_t lin, uint8_t *buf, size_t n,
+                          struct guest_fault *f);
+
 void vm_deliver_fault(struct vm *vm, const struct guest_fault *f)
 {
     struct cpu_deliver_result res;
     vm->st.exceptions++;
     if (f->vector < 32)
         vm->st.traps_by_vector[f->vector]++;
-    if (vm->debug)
-        fprintf(stderr, "bt386: exception %u err=%#x at %04x:%08x cr2=%#x\n", f->vector,
-                f->error_code, vm->s.seg[SEG_CS].sel, vm->s.eip, f->cr2);
+    if (vm->debug) {
+        uint8_t b[8] = {0};
+        fetch_bytes(vm, vm->s.seg[SEG_CS].base + vm->s.eip, b, sizeof(b), NULL);
+        fprintf(stderr,
+                "bt386: exception %u err=%#x at %04x:%08x cr2=%#x [%02x %02x %02x %02x %02x "
+                "%02x %02x %02x] eax=%08x ecx=%08x edx=%08x ebx=%08x esp=%08x ebp=%08x esi=%08x "
+                "edi=%08x\n",
+                f->vector, f->error_code, vm->s.seg[SEG_CS].sel, vm->s.eip, f->cr2, b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], vm->s.gpr[0], vm->s.gpr[1], vm->s.gpr[2],
+                vm->s.gpr[3], vm->s.gpr[4], vm->s.gpr[5], vm->s.gpr[6], vm->s.gpr[7]);
+    }
     enum cpu_deliver_status st = cpu_deliver_fault(&vm->s, &vm->mem, f, &res);
     if (st == DELIVER_TRIPLE_FAULT)
         vm_fatal(vm, 2, "triple fault (exception %u, error code %#x, while delivering %u)",
@@ -179,6 +191,25 @@ enum step_result vm_emulate_at(struct vm *vm)
         r.next_eip != eip + in.len)
         return STEP_EXIT;
     return STEP_RESUME;
+}
+
+bool vm_emulate_memory(struct vm *vm)
+{
+    struct vcpu_state *s = &vm->s;
+    uint32_t eip = s->eip;
+    uint8_t bytes[INSN_MAX_LEN];
+    size_t got = fetch_bytes(vm, s->seg[SEG_CS].base + eip, bytes, sizeof(bytes), NULL);
+    struct insn in;
+    if (!got || decode_insn(&vm->dec32, bytes, got, &in) != DECODE_OK)
+        return false;
+    struct native_result r = emu_native_mem(&vm->emu, vm->native_page, &in, bytes, eip);
+    if (r.status == NATIVE_UNSUPPORTED)
+        return false;
+    vm->st.memory_emulated++;
+    vm->st.insns_emulated++;
+    if (r.status == NATIVE_FAULT)
+        vm_deliver_fault(vm, &r.fault);
+    return true;
 }
 
 int vm_callout(struct world *w)

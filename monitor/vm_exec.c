@@ -2,6 +2,8 @@
  * CPU"): interrupts, HLT, then guest code, directly at CPL 3 or translated otherwise,
  * and what each exit means. */
 #include "monitor/cpu_deliver.h"
+#include "monitor/cpu_seg.h"
+#include "monitor/emu_native.h"
 #include "monitor/host_ldt.h"
 #include "monitor/seccomp.h"
 #include "monitor/vm_internal.h"
@@ -158,9 +160,12 @@ static void run_translated(struct vm *vm)
     if (idx == BLOCK_NONE && (idx = translate(vm, lin, mode)) == BLOCK_NONE)
         return;
     struct tc_block *b = &vm->blocks.v[idx];
+    /* Read only now: translating may have flushed the cache, which forgets exit_site. */
     struct tc_site *from = vm->exit_site;
-    if (vm->chaining && from && !from->chained && !(mode & (EMIT_MODE_SINGLE | EMIT_MODE_ONCE)) &&
-        vm->blocks.v[from->block].mode == mode) {
+    /* Chain only when this block is the exit's own target: an interrupt or exception
+     * delivered since the exit sends the guest elsewhere. */
+    if (vm->chaining && from && !from->chained && from->target == lin &&
+        !(mode & (EMIT_MODE_SINGLE | EMIT_MODE_ONCE)) && vm->blocks.v[from->block].mode == mode) {
         emit_chain(&vm->env, from, b->tc_start);
         vm->st.chained_exits++;
     }
@@ -234,8 +239,9 @@ static void run_direct(struct vm *vm)
 static void page_fault(struct vm *vm, const struct host_trap *t, unsigned cpl)
 {
     if (t->cr2 >= MON_BASE) {
-        vm_fatal(vm, 2, "guest access to the monitor area at %#llx is not emulated yet",
-                 (unsigned long long)t->cr2);
+        if (!vm_emulate_memory(vm))
+            vm_fatal(vm, 2, "guest access to the monitor area at %#llx cannot be emulated",
+                     (unsigned long long)t->cr2);
         return;
     }
     struct guest_fault pf;
@@ -243,6 +249,18 @@ static void page_fault(struct vm *vm, const struct host_trap *t, unsigned cpl)
     case FILL_MAPPED: return;
     case FILL_GUEST_PF:
         vm->st.shadow_faults_guest++;
+        if (vm->debug) {
+            uint32_t pde = 0, pte = 0, lin = (uint32_t)t->cr2;
+            const uint8_t *ram = vm->space.ram.base;
+            uint64_t pdea = (vm->s.cr3 & ~0xFFFu) + (lin >> 22) * 4;
+            if (pdea + 4 <= vm->space.ram.size)
+                memcpy(&pde, ram + pdea, 4);
+            uint64_t ptea = (pde & ~0xFFFu) + ((lin >> 12) & 1023) * 4;
+            if ((pde & 1) && !(pde & 0x80) && ptea + 4 <= vm->space.ram.size)
+                memcpy(&pte, ram + ptea, 4);
+            fprintf(stderr, "bt386: guest #PF at %#x (host err %#x): pde %#x pte %#x\n", lin,
+                    t->err, pde, pte);
+        }
         vm_deliver_fault(vm, &pf);
         return;
     case FILL_SMC:
@@ -253,16 +271,59 @@ static void page_fault(struct vm *vm, const struct host_trap *t, unsigned cpl)
         vm->smc_oneshot = true;
         return;
     case FILL_UNBACKED:
-        vm_fatal(vm, 2, "guest access to %#llx has no RAM behind it (not emulated yet)",
-                 (unsigned long long)t->cr2);
+        /* Page 0 (below the host's mmap_min_addr) or no RAM: run the access in the
+         * monitor (DESIGN.md hazard 7). */
+        if (!vm_emulate_memory(vm))
+            vm_fatal(vm, 2, "guest access to %#llx cannot be emulated", (unsigned long long)t->cr2);
         return;
     }
+}
+
+/* Does the instruction at s.eip access memory at or above the monitor area? */
+static bool reaches_monitor_area(struct vm *vm)
+{
+    uint8_t bytes[INSN_MAX_LEN];
+    uint32_t lin = vm->s.seg[SEG_CS].base + vm->s.eip;
+    struct insn in;
+    if (guest_linear_fetch(&vm->mem, &vm->s, lin, bytes, 1, vm->s.cpl == 3).raised)
+        return false;
+    size_t got = 1;
+    while (got < sizeof(bytes) && !guest_linear_fetch(&vm->mem, &vm->s, lin + (uint32_t)got,
+                                                      bytes + got, 1, vm->s.cpl == 3)
+                                       .raised)
+        got++;
+    uint32_t at;
+    unsigned size;
+    return decode_insn(&vm->dec32, bytes, got, &in) == DECODE_OK &&
+           emu_native_linear(&vm->emu, &in, &at, &size) && (uint64_t)at + size > MON_BASE;
+}
+
+/* Direct code loaded segment registers natively (seg_repair): give them the guest's
+ * meaning, then let the trapping instruction run again. A load the guest's tables
+ * refuse is reported at the current instruction (the load itself has retired). */
+static void repair_segments(struct vm *vm)
+{
+    for (unsigned r = 0; r < SEG_COUNT; r++) {
+        if (!(vm->seg_repair & (1u << r)))
+            continue;
+        struct cpu_result res = cpu_load_seg(&vm->s, &vm->mem, (enum seg_reg)r, vm->live_sel[r]);
+        if (res.status == CPU_FAULT) {
+            vm->seg_repair = 0;
+            vm_deliver_fault(vm, &res.fault);
+            return;
+        }
+    }
+    vm->seg_repair = 0;
 }
 
 static void handle_trap(struct vm *vm, bool direct)
 {
     struct vcpu_state *s = &vm->s;
     const struct host_trap *t = &vm->w.trap;
+    if (direct && vm->seg_repair) {
+        repair_segments(vm);
+        return;
+    }
     if (!direct) {
         uint32_t b = block_containing(&vm->blocks, t->eip);
         if (b == BLOCK_NONE) {
@@ -289,6 +350,10 @@ static void handle_trap(struct vm *vm, bool direct)
              * emulator, which raises the guest's own fault if it must. */
             if (direct && vm_emulate_at(vm) != STEP_IDENT)
                 return;
+            /* An access that reaches the monitor area hits the truncated segment limit:
+             * the guest's own segment may allow it. */
+            if (reaches_monitor_area(vm) && vm_emulate_memory(vm))
+                return;
             vm_deliver_exception(vm, VEC_GP, true, 0);
             return;
         default: break;
@@ -314,7 +379,13 @@ static void handle_trap(struct vm *vm, bool direct)
         }
         single_step_trap(vm);
         return;
-    case SIGILL: vm_deliver_exception(vm, VEC_UD, false, 0); return;
+    case SIGILL:
+        /* SYSENTER is #UD in compatibility mode on AMD hosts: direct code's SYSENTER
+         * arrives here, not through Syscall User Dispatch. */
+        if (direct && vm_emulate_at(vm) != STEP_IDENT)
+            return;
+        vm_deliver_exception(vm, VEC_UD, false, 0);
+        return;
     case SIGFPE:
         vm_deliver_exception(vm,
                              t->trapno == 16   ? VEC_MF
@@ -354,12 +425,31 @@ static bool deliver_interrupt(struct vm *vm)
     uint8_t vec = pic_acknowledge(&vm->pc.pic);
     struct cpu_deliver_result res;
     vm->st.interrupts++;
+    if (vm->debug > 1)
+        fprintf(stderr, "bt386: interrupt %#x at %04x:%08x eflags %08x esp %08x\n", vec,
+                s->seg[SEG_CS].sel, s->eip, s->eflags, s->gpr[GPR_ESP]);
     enum cpu_deliver_status st = cpu_deliver(s, &vm->mem, vec, EVENT_EXTERNAL, false, 0, &res);
+    if (vm->debug > 1)
+        fprintf(stderr, "bt386:   -> %04x:%08x eflags %08x esp %08x\n", s->seg[SEG_CS].sel, s->eip,
+                s->eflags, s->gpr[GPR_ESP]);
     if (st == DELIVER_TRIPLE_FAULT)
         vm_fatal(vm, 2, "triple fault while delivering interrupt vector %u", vec);
     else if (st == DELIVER_UNSUPPORTED)
         vm_fatal(vm, 2, "cannot deliver interrupt %u: %s", vec, res.why ? res.why : "?");
     return true;
+}
+
+/* Terminal input into COM1 as far as its receiver takes it; Ctrl-A x ends the run. */
+static void service_console(struct vm *vm, int timeout_ms)
+{
+    if (console_read(&vm->con, vm->con.count ? 0 : timeout_ms) == CONSOLE_QUIT) {
+        vm->running = false;
+        vm->exit_status = 0;
+        return;
+    }
+    uint8_t b;
+    while (uart_rx_space(&vm->pc.com1) && console_take(&vm->con, &b))
+        uart_receive(&vm->pc.com1, b);
 }
 
 int vm_run(struct vm *vm)
@@ -379,6 +469,8 @@ int vm_run(struct vm *vm)
         return 2;
     }
     while (vm->running) {
+        if (vm->kick)
+            service_console(vm, 0);
         vm->kick = false;
         pc_devices_advance(&vm->pc, now_ns(vm));
         if (s->inhibit_irq && s->eip != s->inhibit_eip)
@@ -391,8 +483,8 @@ int vm_run(struct vm *vm)
                 vm->running = false;
                 break;
             }
-            struct timespec ts = {0, 500000};
-            nanosleep(&ts, NULL);
+            /* Idle: wait for the terminal or the timer kick (1 kHz). */
+            service_console(vm, 1);
             continue;
         }
         if (can_run_direct(vm))

@@ -28,6 +28,9 @@ enum step_result {
 /* vm_emulate_at: run the instruction at s.eip in the slow path (fetch, decode,
  * emu_exec or a near branch), delivering any fault it raises. */
 enum step_result vm_emulate_at(struct vm *vm);
+/* vm_emulate_memory: run the instruction at s.eip whose memory operand the host cannot
+ * reach (page 0, the monitor area, no RAM); false if it is not one this path runs. */
+bool vm_emulate_memory(struct vm *vm);
 /* vm_deliver_fault: deliver f at the current s.eip (a fault's own EIP). */
 void vm_deliver_fault(struct vm *vm, const struct guest_fault *f);
 /* vm_deliver_trap: deliver exception vector as a trap (EIP already past the insn). */

@@ -1,6 +1,7 @@
 /* vm_setup.c — building the machine: RAM, linear space, monitor area, TC, devices,
  * the kernel, and the vCPU in the state the boot protocol hands over. */
 #include "monitor/cpu_reset.h"
+#include "monitor/emu_native.h"
 #include "monitor/host_signals.h"
 #include "monitor/linux_boot.h"
 #include "monitor/loader_dispatch.h"
@@ -214,6 +215,15 @@ static int fail(const char *what, int err)
     return 2;
 }
 
+/* The terminal to give back its modes if bt386 is killed (SIGTERM/SIGHUP/SIGINT). */
+static struct console *terminal;
+static void restore_terminal(int sig)
+{
+    (void)sig;
+    if (terminal)
+        console_restore(terminal);
+}
+
 int vm_create(struct vm *vm, const struct options *o)
 {
     memset(vm, 0, sizeof(*vm));
@@ -222,7 +232,8 @@ int vm_create(struct vm *vm, const struct options *o)
      * directly executed instruction to be seen (a single-step trap each): slower. */
     vm->chaining = o->stats_file == NULL;
     vm->count_direct = o->stats_file != NULL;
-    vm->debug = o->debug != NULL;
+    /* -d exc: exceptions; -d int: interrupts too. */
+    vm->debug = !o->debug ? 0 : strstr(o->debug, "int") ? 2 : 1;
     vm->t0_ns = mono_ns();
     int r = world_init(&vm->w);
     if (r)
@@ -243,7 +254,8 @@ int vm_create(struct vm *vm, const struct options *o)
     vm->code_pages = calloc(vm->ram_pages / 8 + 1, 1);
     vm->sup_cap = 4096;
     vm->sup_pages = calloc(vm->sup_cap, sizeof(uint32_t));
-    if (!vm->code_pages || !vm->sup_pages)
+    vm->native_page = emu_native_page();
+    if (!vm->code_pages || !vm->sup_pages || !vm->native_page)
         return fail("memory", -ENOMEM);
     vm->mem = (struct guest_mem){.ram = vm->space.ram, .on_write = on_guest_write, .ctx = vm};
 
@@ -269,12 +281,17 @@ int vm_create(struct vm *vm, const struct options *o)
     r = host_sud_enable();
     if (r)
         return fail("Syscall User Dispatch (Linux 5.11 or later is needed)", r);
+    console_open(&vm->con, STDIN_FILENO);
+    terminal = &vm->con;
+    host_terminate_hook = restore_terminal;
     vm->running = true;
     return 0;
 }
 
 void vm_destroy(struct vm *vm)
 {
+    console_restore(&vm->con);
+    terminal = NULL;
     tc_destroy(&vm->tc);
     blocks_free(&vm->blocks);
     space_destroy(&vm->space);

@@ -17,6 +17,27 @@ static struct vm *vm_of(struct world *w)
 static enum trap_action vm_trap_hook(struct world *w, const struct host_trap *t, ucontext_t *uc)
 {
     struct vm *vm = vm_of(w);
+    if (vm->in_direct) {
+        /* DESIGN.md hazard 4: a segment load in direct code resolved the guest's selector
+         * against the host's tables. Any mismatch with the mirrors we loaded goes to the
+         * dispatcher, which loads the guest's selector the guest's way and retries. */
+        static const enum seg_reg regs[4] = {SEG_DS, SEG_ES, SEG_FS, SEG_GS};
+        const uint16_t mine[4] = {w->ds, w->es, w->fs, w->gs};
+        uint8_t bad = 0;
+        for (unsigned i = 0; i < 4; i++) {
+            vm->live_sel[regs[i]] = host_signal_sel[i];
+            if (host_signal_sel[i] != mine[i])
+                bad |= (uint8_t)(1u << regs[i]);
+        }
+        uint16_t ss = (uint16_t)((uint64_t)uc->uc_mcontext.gregs[REG_CSGSFS] >> 48);
+        vm->live_sel[SEG_SS] = ss;
+        if (ss != w->ss)
+            bad |= 1u << SEG_SS;
+        if (bad) {
+            vm->seg_repair = bad;
+            return TRAP_EXIT;
+        }
+    }
     if (t->signo == SIGALRM) {
         vm->st.traps_timer++;
         vm->kick = true;

@@ -92,6 +92,8 @@ uint32_t world_enter(struct world *w);
 void world_exit_stub(void);
 /* The 64-bit entry every callout stub jumps to. */
 void world_callout_entry(void);
+/* DS, ES, FS, GS as they were when the last host signal arrived (host_signal_entry). */
+extern uint16_t host_signal_sel[4];
 /* Where a callout stub leaves the guest's RAX (the stub needs one register). */
 extern uint64_t callout_scratch;
 

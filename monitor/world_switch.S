@@ -161,6 +161,12 @@ world_return:
     .type host_signal_entry, @function
 host_signal_entry:
     movb $0, sud_selector(%rip)
+    /* The data segment registers as the interrupted code left them (the kernel does not
+     * touch them on signal delivery): guest code may have loaded one natively. */
+    mov %ds, host_signal_sel+0(%rip)
+    mov %es, host_signal_sel+2(%rip)
+    mov %fs, host_signal_sel+4(%rip)
+    mov %gs, host_signal_sel+6(%rip)
     rdfsbase %rax
     mov %rax, host_signal_fsbase(%rip)
     mov world_host_fsbase(%rip), %rax
@@ -193,7 +199,7 @@ host_sigreturn:
 host_sigreturn_end:
 
     .data
-    .globl sud_selector, host_signal_fsbase, world_host_fsbase, callout_scratch
+    .globl sud_selector, host_signal_fsbase, world_host_fsbase, callout_scratch, host_signal_sel
 sud_selector:
     .byte 0
     .align 8
@@ -205,6 +211,8 @@ callout_resume:
     .long 0
     .word 0
     .word 0
+host_signal_sel:                    /* uint16_t ds, es, fs, gs at the last host signal */
+    .word 0, 0, 0, 0
 host_signal_fsbase:
     .quad 0
 world_host_fsbase:

@@ -96,10 +96,24 @@ END_TEST
 START_TEST(page_granular_limit_rounds_down)
 {
     /* base 0x1234: room = TOP-1-0x1234 does not end in FFF; never round up. */
-    struct seg_cache s = seg(0x1234, 0xFFFFFFFF, DATA_RW);
+    struct seg_cache s = seg(0x1234, 0xFFFFFFFF - 0x1234, DATA_RW);
     uint16_t sel;
     seg_mirror_data(&m, &s, NULL, 0, &sel);
     ck_assert_uint_eq(last.limit & 0xFFF, 0xFFF);
+    ck_assert_uint_le(last.base + (uint64_t)last.limit, TOP - 1);
+}
+END_TEST
+
+START_TEST(wrapping_segment_keeps_its_limit)
+{
+    /* Linux TLS: base B, 4 GiB limit, negative offsets wrap to below B. */
+    struct seg_cache s = seg(0xb7f67000, 0xFFFFFFFF, DATA_RW);
+    uint16_t sel;
+    seg_mirror_data(&m, &s, NULL, 0, &sel);
+    ck_assert_uint_eq(last.limit, 0xFFFFFFFF);
+    /* Without a wrap the limit is cut below the monitor area. */
+    struct seg_cache t = seg(0x10000000, 0xFFFFFFFF - 0x10000000, DATA_RW);
+    seg_mirror_data(&m, &t, NULL, 0, &sel);
     ck_assert_uint_le(last.base + (uint64_t)last.limit, TOP - 1);
 }
 END_TEST
@@ -134,6 +148,7 @@ static Suite *seg_mirror_suite(void)
     tcase_add_test(tc, small_and_readonly_segments);
     tcase_add_test(tc, unusable_segments_map_to_null);
     tcase_add_test(tc, page_granular_limit_rounds_down);
+    tcase_add_test(tc, wrapping_segment_keeps_its_limit);
     tcase_add_test(tc, eviction_spares_pinned_selectors);
     suite_add_tcase(s, tc);
     return s;
