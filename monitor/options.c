@@ -48,6 +48,8 @@ const char *options_usage(void)
            "  --no-reservetop   do not add reservetop= to a Linux command line\n"
            "  -d LIST           monitor diagnostics on stderr (comma-separated)\n"
            "  --stats FILE      write execution statistics as JSON at exit\n"
+           "  --stats-exact     count every executed instruction exactly (slow: no block\n"
+           "                    chaining, directly executed code single-stepped)\n"
            "  -h, --help        this text\n"
            "  -V, --version     version\n"
            "\n"
@@ -72,6 +74,10 @@ bool options_parse(struct options *o, int argc, char **argv, char *err, size_t e
         }
         if (!strcmp(a, "--no-reservetop")) {
             o->no_reservetop = true;
+            continue;
+        }
+        if (!strcmp(a, "--stats-exact")) {
+            o->stats_exact = true;
             continue;
         }
         if (!strcmp(a, "-kernel"))
@@ -108,6 +114,10 @@ bool options_parse(struct options *o, int argc, char **argv, char *err, size_t e
             return false;
         }
         o->ram_bytes = bytes;
+    }
+    if (o->stats_exact && !o->stats_file) {
+        snprintf(err, errlen, "--stats-exact needs --stats FILE");
+        return false;
     }
     if (!o->help && !o->version && !o->kernel) {
         snprintf(err, errlen, "no kernel given: use -kernel FILE (see --help)");

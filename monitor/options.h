@@ -18,6 +18,7 @@ struct options {
     const char *stats_file;
     const char *debug; /* -d: comma-separated diagnostics */
     bool no_reservetop;
+    bool stats_exact; /* --stats-exact: exact instruction counts (no chaining, single-stepping) */
     bool help, version;
 };
 

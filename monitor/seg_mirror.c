@@ -14,6 +14,8 @@ void seg_mirror_invalidate(struct seg_mirror *m)
 {
     for (unsigned i = 0; i < SEG_MIRROR_SLOTS; i++)
         m->slot[i].used = false;
+    for (unsigned i = 0; i < SEG_MIRROR_FIRST; i++)
+        m->fixed[i].used = false;
 }
 
 /* The host kind for a guest data-register segment (SDM Vol. 3A §3.4.5.1 types). */
@@ -33,14 +35,12 @@ static bool pinned_slot(const uint16_t *pinned, unsigned n, unsigned slot)
     return false;
 }
 
-static int mirror(struct seg_mirror *m, const struct seg_cache *sc, uint8_t kind,
-                  const uint16_t *pinned, unsigned npinned, uint16_t *sel)
+/* usable_limit: the host limit for a guest segment, or false if it cannot be used. */
+static bool usable_limit(const struct seg_mirror *m, const struct seg_cache *sc, uint32_t *out)
 {
     /* Null, not present or entirely inside the monitor area: unusable, like a null DS. */
-    if (!sc->valid || !(sc->attr & SEG_ATTR_P) || sc->base >= m->top) {
-        *sel = 0;
-        return 0;
-    }
+    if (!sc->valid || !(sc->attr & SEG_ATTR_P) || sc->base >= m->top)
+        return false;
     uint32_t room = m->top - 1 - sc->base;
     uint32_t limit = sc->limit < room ? sc->limit : room;
     /* A segment whose offsets wrap around 4 GiB (base + limit beyond it, as Linux's TLS
@@ -53,6 +53,18 @@ static int mirror(struct seg_mirror *m, const struct seg_cache *sc, uint8_t kind
      * never up (an access the guest may not make must still fault). */
     if (limit > 0xFFFFF && (limit & 0xFFF) != 0xFFF)
         limit = (limit & ~0xFFFu) - 1;
+    *out = limit;
+    return true;
+}
+
+static int mirror(struct seg_mirror *m, const struct seg_cache *sc, uint8_t kind,
+                  const uint16_t *pinned, unsigned npinned, uint16_t *sel)
+{
+    uint32_t limit;
+    if (!usable_limit(m, sc, &limit)) {
+        *sel = 0;
+        return 0;
+    }
     m->clock++;
     unsigned victim = 0;
     uint64_t oldest = UINT64_MAX;
@@ -91,4 +103,28 @@ int seg_mirror_code(struct seg_mirror *m, const struct seg_cache *sc, const uint
 {
     uint8_t kind = (sc->attr & SEG_ATTR_DB) ? HOST_SEG_CODE32 : HOST_SEG_CODE16;
     return mirror(m, sc, kind, pinned, npinned, sel);
+}
+
+int seg_mirror_fixed(struct seg_mirror *m, const struct seg_cache *sc, bool code, uint16_t *sel)
+{
+    unsigned slot = sc->sel >> 3;
+    uint32_t limit;
+    if (slot == 0 || slot >= SEG_MIRROR_FIRST || !usable_limit(m, sc, &limit)) {
+        *sel = 0;
+        return 0;
+    }
+    uint8_t kind = code ? ((sc->attr & SEG_ATTR_DB) ? HOST_SEG_CODE32 : HOST_SEG_CODE16)
+                        : (uint8_t)data_kind(sc->attr);
+    struct seg_mirror_slot *f = &m->fixed[slot];
+    *sel = host_ldt_selector(slot);
+    if (f->used && f->base == sc->base && f->limit == limit && f->kind == kind) {
+        m->hits++;
+        return 0;
+    }
+    int r = m->write(slot, (enum host_seg_kind)kind, sc->base, limit, true);
+    if (r != 0)
+        return r;
+    m->ldt_writes++;
+    *f = (struct seg_mirror_slot){.base = sc->base, .limit = limit, .kind = kind, .used = true};
+    return 0;
 }

@@ -14,8 +14,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SEG_MIRROR_FIRST 16 /* host LDT slots below are the monitor's own */
+/* Host LDT layout: slots [1, SEG_MIRROR_FIRST) mirror the guest selector with the same
+ * index while guest code runs directly (seg_mirror_fixed), the cache of translated-code
+ * mirrors follows, and the top slots are the monitor's own. */
 #define SEG_MIRROR_SLOTS 240
+#define SEG_MIRROR_FIRST (HOST_LDT_ENTRIES - 16 - SEG_MIRROR_SLOTS)
 
 struct seg_mirror_slot {
     uint32_t base, limit;
@@ -26,6 +29,7 @@ struct seg_mirror_slot {
 
 struct seg_mirror {
     struct seg_mirror_slot slot[SEG_MIRROR_SLOTS];
+    struct seg_mirror_slot fixed[SEG_MIRROR_FIRST]; /* what each same-index slot holds */
     uint32_t top;   /* first linear address guest segments must not reach */
     uint64_t clock; /* use counter for eviction */
     uint64_t ldt_writes, hits;
@@ -46,6 +50,11 @@ int seg_mirror_data(struct seg_mirror *m, const struct seg_cache *sc, const uint
 /* seg_mirror_code: the same for a guest code segment run directly (CS at CPL 3). */
 int seg_mirror_code(struct seg_mirror *m, const struct seg_cache *sc, const uint16_t *pinned,
                     unsigned npinned, uint16_t *sel);
+/* seg_mirror_fixed: the host selector for guest segment register `reg` when guest code
+ * runs directly: the host LDT slot with the guest selector's own index, so that code
+ * reading a segment register (glibc's pthread_create computes its TLS entry number as
+ * %gs >> 3) sees the guest's index, only with TI = 1. code: a CS mirror. */
+int seg_mirror_fixed(struct seg_mirror *m, const struct seg_cache *sc, bool code, uint16_t *sel);
 /* seg_mirror_invalidate: forget every mirror (e.g. after the LDT was rewritten). */
 void seg_mirror_invalidate(struct seg_mirror *m);
 

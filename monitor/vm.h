@@ -33,8 +33,8 @@
 #define MON_TC         (MON_BASE + 0x10000)
 #define MON_TC_BYTES   (0x01000000u - 0x10000u)
 
-/* Host LDT slots the monitor owns (guest segment mirrors start at SEG_MIRROR_FIRST). */
-#define LDT_SLOT_TC_CODE 1 /* flat 32-bit code: translated code runs with it */
+/* Host LDT slots the monitor owns, above the guest segment mirrors (seg_mirror.h). */
+#define LDT_SLOT_TC_CODE (HOST_LDT_ENTRIES - 1) /* flat 32-bit code for translated code */
 
 /* The guest's user code/data segments end here while CPL 3 code runs directly and
  * paging is on: supervisor pages above it stay unreachable (DESIGN.md hazard 11). */
@@ -51,6 +51,7 @@ struct vm_stats {
     uint64_t invalidations, smc_faults, memory_emulated;
     uint64_t interrupts, exceptions;
     uint64_t chained_exits, exits;
+    uint64_t ns_direct, ns_translated, ns_total; /* host time in guest code, and overall */
 };
 
 struct vm {

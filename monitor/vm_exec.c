@@ -58,11 +58,15 @@ void vm_load_world_segments(struct vm *vm, bool direct)
     unsigned n = 0;
     vm->mirror.top = direct ? vm->user_top : MON_BASE;
     for (unsigned i = 0; i < 5; i++) {
-        if (seg_mirror_data(&vm->mirror, &vm->s.seg[order[i]], pinned, n, &sel[order[i]]) != 0)
+        const struct seg_cache *c = &vm->s.seg[order[i]];
+        /* Direct code can read its segment registers: give it the guest's index. */
+        int r = direct ? seg_mirror_fixed(&vm->mirror, c, false, &sel[order[i]])
+                       : seg_mirror_data(&vm->mirror, c, pinned, n, &sel[order[i]]);
+        if (r != 0)
             vm_fatal(vm, 2, "modify_ldt refused a segment mirror");
         pinned[n++] = sel[order[i]];
     }
-    if (direct && seg_mirror_code(&vm->mirror, &vm->s.seg[SEG_CS], pinned, n, &sel[SEG_CS]) != 0)
+    if (direct && seg_mirror_fixed(&vm->mirror, &vm->s.seg[SEG_CS], true, &sel[SEG_CS]) != 0)
         vm_fatal(vm, 2, "modify_ldt refused a code segment mirror");
     vm->mirror.top = MON_BASE;
     struct world *w = &vm->w;
@@ -137,6 +141,7 @@ static void single_step_trap(struct vm *vm)
 }
 
 static void handle_trap(struct vm *vm, bool direct);
+static uint64_t now_ns(const struct vm *vm);
 
 static void run_translated(struct vm *vm)
 {
@@ -191,7 +196,9 @@ static void run_translated(struct vm *vm)
         vm_set_gate(vm, false); /* no interrupt before the shadowed instruction has run */
     else
         vm_update_gate(vm);
+    uint64_t t0 = now_ns(vm);
     uint32_t exit = world_enter(w);
+    vm->st.ns_translated += now_ns(vm) - t0;
     if (exit == WORLD_EXIT_TRAP) {
         vm_sync_from_world(vm);
         handle_trap(vm, false);
@@ -227,7 +234,9 @@ static void run_direct(struct vm *vm)
     vm->st.direct_entries++;
     vm->in_direct = true;
     vm->last_block = BLOCK_NONE;
+    uint64_t t0 = now_ns(vm);
     uint32_t exit = world_enter(w);
+    vm->st.ns_direct += now_ns(vm) - t0;
     vm->in_direct = false;
     vm_sync_from_world(vm);
     s->eip = w->eip;
@@ -468,6 +477,7 @@ int vm_run(struct vm *vm)
         fprintf(stderr, "bt386: cannot install the system-call filter: %s\n", strerror(-r));
         return 2;
     }
+    uint64_t start = now_ns(vm);
     while (vm->running) {
         if (vm->kick)
             service_console(vm, 0);
@@ -492,5 +502,6 @@ int vm_run(struct vm *vm)
         else
             run_translated(vm);
     }
+    vm->st.ns_total = now_ns(vm) - start;
     return vm->exit_status;
 }

@@ -228,10 +228,10 @@ int vm_create(struct vm *vm, const struct options *o)
 {
     memset(vm, 0, sizeof(*vm));
     vm->opts = *o;
-    /* Exact counts (--stats) need every block entry to pass the dispatcher and every
-     * directly executed instruction to be seen (a single-step trap each): slower. */
-    vm->chaining = o->stats_file == NULL;
-    vm->count_direct = o->stats_file != NULL;
+    /* Exact counts (--stats-exact) need every block entry to pass the dispatcher and
+     * every directly executed instruction to be seen (a single-step trap each): slow. */
+    vm->chaining = !o->stats_exact;
+    vm->count_direct = o->stats_exact;
     /* -d exc: exceptions; -d int: interrupts too. */
     vm->debug = !o->debug ? 0 : strstr(o->debug, "int") ? 2 : 1;
     vm->t0_ns = mono_ns();

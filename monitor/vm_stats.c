@@ -9,13 +9,25 @@ int vm_write_stats(const struct vm *vm, FILE *f)
     const struct vm_stats *st = &vm->st;
     const struct block_stats *bs = &vm->blocks.stats;
     uint64_t total = st->insns_direct + st->insns_translated + st->insns_emulated;
+    bool exact = vm->opts.stats_exact;
     fprintf(f, "{\n");
-    fprintf(f, "  \"insns_direct\": %llu,\n", (unsigned long long)st->insns_direct);
+    /* Without --stats-exact, chained blocks and direct code run unseen: translated counts
+     * are a lower bound (dispatcher entries x block length) and direct ones unmeasured. */
+    fprintf(f, "  \"counts\": \"%s\",\n", exact ? "exact" : "lower-bound");
+    if (exact)
+        fprintf(f, "  \"insns_direct\": %llu,\n", (unsigned long long)st->insns_direct);
+    else
+        fprintf(f, "  \"insns_direct\": null,\n");
     fprintf(f, "  \"insns_translated\": %llu,\n", (unsigned long long)st->insns_translated);
     fprintf(f, "  \"insns_emulated\": %llu,\n", (unsigned long long)st->insns_emulated);
     fprintf(f, "  \"insns_emulated_share\": %.6f,\n",
             total ? (double)st->insns_emulated / (double)total : 0.0);
     fprintf(f, "  \"direct_entries\": %llu,\n", (unsigned long long)st->direct_entries);
+    fprintf(f, "  \"seconds_total\": %.3f,\n", st->ns_total / 1e9);
+    fprintf(f, "  \"seconds_direct\": %.3f,\n", st->ns_direct / 1e9);
+    fprintf(f, "  \"seconds_translated\": %.3f,\n", st->ns_translated / 1e9);
+    fprintf(f, "  \"seconds_monitor\": %.3f,\n",
+            (st->ns_total - st->ns_direct - st->ns_translated) / 1e9);
     fprintf(f, "  \"translated_entries\": %llu,\n", (unsigned long long)st->translated_entries);
     fprintf(f, "  \"blocks_translated\": %llu,\n", (unsigned long long)bs->translated);
     fprintf(f, "  \"tc_bytes\": %u,\n", vm->tc.used);
