@@ -19,6 +19,9 @@ struct tc_site {
     uint32_t target;    /* SITE_EXIT: linear guest address to continue at */
     uint32_t patch_at;  /* TC address of the site's far jump, patched when chained */
     uint32_t block;     /* index of the block holding the site */
+    uint32_t ptr;       /* TC address of the far pointer the site's jump goes through */
+    uint32_t ret_ic;    /* emulate site of an inline-cached RET: TC address of the sequence */
+    uint32_t ret_exit;  /* that sequence's exit site (its number) */
     uint8_t kind;
     bool chained;
 };

@@ -176,6 +176,17 @@ static uint32_t data_read(void *dev, uint16_t port, unsigned size)
         k->last_read = k->queue[k->head].byte;
         k->head = (k->head + 1) % I8042_QUEUE_SIZE;
         k->count--;
+        /* Reading empties the output buffer: the interrupt line falls, and loading the
+         * next queued byte raises it again — a new edge for the edge-triggered 8259A,
+         * one interrupt per byte as with the real controller. */
+        if (k->kbd_level) {
+            k->kbd_level = false;
+            irq_line_set(&k->irq_kbd, 0);
+        }
+        if (k->aux_level) {
+            k->aux_level = false;
+            irq_line_set(&k->irq_aux, 0);
+        }
     }
     update(k);
     return k->last_read;

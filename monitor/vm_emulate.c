@@ -232,6 +232,9 @@ int vm_callout(struct world *w)
     vm->exit_site = NULL;
     vm->s.eip = site->guest_eip - cs_base;
     enum step_result step = vm_emulate_at(vm);
+    /* A missed inline-cached RET predicts its latest target from now on. */
+    if (site->ret_ic && step == STEP_EXIT && vm->running)
+        emit_ret_patch(&vm->env, site, cs_base + vm->s.eip);
     if (step == STEP_IDENT)
         vm_fatal(vm, 2, "an emulate site stands for an innocuous instruction");
     if (step != STEP_RESUME || !vm->running)

@@ -160,6 +160,8 @@ static void run_translated(struct vm *vm)
         mode |= EMIT_MODE_SINGLE | EMIT_MODE_ONCE;
     if (s->cr0 & (CR0_TS | CR0_EM))
         mode |= EMIT_MODE_FPU_TRAP;
+    if (!(s->seg[SEG_SS].attr & SEG_ATTR_DB))
+        mode |= EMIT_MODE_SS16;
     uint32_t lin = s->seg[SEG_CS].base + s->eip;
     uint32_t idx = (mode & EMIT_MODE_ONCE) ? BLOCK_NONE : block_lookup(&vm->blocks, lin, mode);
     if (idx == BLOCK_NONE && (idx = translate(vm, lin, mode)) == BLOCK_NONE)
@@ -244,6 +246,20 @@ static void run_direct(struct vm *vm)
         handle_trap(vm, true);
 }
 
+/* The class of the guest instruction at s.eip (IC_INVALID if it cannot be fetched). */
+static enum insn_class insn_class_at(struct vm *vm)
+{
+    uint8_t b[INSN_MAX_LEN];
+    uint32_t lin = vm->s.seg[SEG_CS].base + vm->s.eip;
+    size_t got = 0;
+    while (got < sizeof(b) &&
+           !guest_linear_fetch(&vm->mem, &vm->s, lin + (uint32_t)got, b + got, 1, vm->s.cpl == 3)
+                .raised)
+        got++;
+    struct insn in;
+    return got && decode_insn(&vm->dec32, b, got, &in) == DECODE_OK ? in.cls : IC_INVALID;
+}
+
 /* A host #PF the trap hook could not fix on the signal stack. */
 static void page_fault(struct vm *vm, const struct host_trap *t, unsigned cpl)
 {
@@ -257,6 +273,12 @@ static void page_fault(struct vm *vm, const struct host_trap *t, unsigned cpl)
     switch (vm_shadow_fill(vm, (uint32_t)t->cr2, (t->err & 2) != 0, cpl, &pf)) {
     case FILL_MAPPED: return;
     case FILL_GUEST_PF:
+        /* The inline-cached RET writes its stack slot: let the emulator redo the RET so
+         * that the guest sees the read fault a RET makes. */
+        if (cpl < 3 && insn_class_at(vm) == IC_RET) {
+            vm_emulate_at(vm);
+            return;
+        }
         vm->st.shadow_faults_guest++;
         if (vm->debug) {
             uint32_t pde = 0, pte = 0, lin = (uint32_t)t->cr2;

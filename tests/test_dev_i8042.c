@@ -9,6 +9,7 @@ struct rig {
     int a20;
     unsigned a20_calls;
     int irq[16];
+    unsigned rises[16]; /* rising edges seen per line */
 };
 
 static void on_reset(void *ctx)
@@ -25,7 +26,10 @@ static void on_a20(void *ctx, int enabled)
 
 static void on_irq(void *ctx, unsigned line, int level)
 {
-    ((struct rig *)ctx)->irq[line] = level;
+    struct rig *r = ctx;
+    if (level && !r->irq[line])
+        r->rises[line]++;
+    r->irq[line] = level;
 }
 
 static void setup(struct rig *r)
@@ -164,11 +168,29 @@ START_TEST(aux_loopback_uses_irq12)
 }
 END_TEST
 
+START_TEST(each_keyboard_byte_raises_its_own_edge)
+{
+    struct rig r;
+    setup(&r);
+    outb(&r, 0x64, 0x60); /* write command byte: keyboard interrupt on */
+    outb(&r, 0x60, 0x01);
+    outb(&r, 0x60, 0xF2); /* identify: ACK, then 0xAB 0x83 */
+    ck_assert_uint_eq(r.rises[1], 1);
+    ck_assert_uint_eq(inb(&r, 0x60), 0xFA);
+    ck_assert_uint_eq(r.rises[1], 2); /* the next byte is a new interrupt */
+    ck_assert_uint_eq(inb(&r, 0x60), 0xAB);
+    ck_assert_uint_eq(r.rises[1], 3);
+    ck_assert_uint_eq(inb(&r, 0x60), 0x83);
+    ck_assert_int_eq(r.irq[1], 0); /* buffer empty: line low */
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("dev_i8042");
     TCase *tc = tcase_create("8042");
     tcase_add_test(tc, command_fe_pulses_reset);
+    tcase_add_test(tc, each_keyboard_byte_raises_its_own_edge);
     tcase_add_test(tc, self_test_answers_55);
     tcase_add_test(tc, command_byte_read_write);
     tcase_add_test(tc, output_port_a20_and_reset);

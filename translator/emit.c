@@ -56,6 +56,7 @@ static void emit_site_tails(const struct emit_env *env, struct out *o)
         o->p += n;
         o->low += n;
         world_site_jmp(tc_rw(env->tc, o->sites[i].patch_at), ptr);
+        o->sites[i].ptr = ptr;
     }
 }
 
@@ -79,6 +80,45 @@ static int gpr_index(ZydisRegister r)
     if (r >= ZYDIS_REGISTER_AX && r <= ZYDIS_REGISTER_DI)
         return (int)(r - ZYDIS_REGISTER_AX);
     return -1;
+}
+
+/* RET through a one-entry inline cache, touching no flags and no register the guest
+ * sees: ECX is swapped with the return address on the stack, compared with the
+ * predicted target by LEA and JECXZ, and put back. A hit restores ECX and the stack
+ * slot, pops, and leaves through an exit site (chained to the target's block); a miss
+ * runs RET in the monitor, which predicts the new target next time. */
+static void emit_ret_ic(const struct emit_env *env, struct out *o, const struct insn *in,
+                        uint32_t pc)
+{
+    uint32_t imm = in->zi.operand_count && in->ops[0].type == ZYDIS_OPERAND_TYPE_IMMEDIATE
+                       ? (uint32_t)in->ops[0].imm.value.u
+                       : 0;
+    uint32_t seq = o->low;
+    static const uint8_t head[] = {
+        0x87, 0x0C, 0x24,          /* xchg %ecx, (%esp) */
+        0x8D, 0x89, 0,    0, 0, 0, /* lea -PRED(%ecx), %ecx */
+        0xE3, 16,                  /* jecxz hit */
+        0x8D, 0x89, 0,    0, 0, 0, /* lea +PRED(%ecx), %ecx */
+        0x87, 0x0C, 0x24,          /* xchg %ecx, (%esp) */
+    };
+    memcpy(o->p, head, sizeof(head));
+    o->p += sizeof(head);
+    o->low += sizeof(head);
+    emit_site(env, o, SITE_EMULATE, pc, 0);
+    unsigned miss = o->nsites - 1;
+    /* hit: */
+    static const uint8_t hit[] = {
+        0x8B, 0x0C, 0x24,             /* mov (%esp), %ecx */
+        0xC7, 0x04, 0x24, 0, 0, 0, 0, /* movl $PRED, (%esp) */
+        0x8D, 0xA4, 0x24,             /* lea disp32(%esp), %esp */
+    };
+    memcpy(o->p, hit, sizeof(hit));
+    o->p += sizeof(hit);
+    o->low += sizeof(hit);
+    put32(o, 4 + imm);
+    emit_site(env, o, SITE_EXIT, pc, 0);
+    o->sites[miss].ret_ic = seq;
+    o->sites[miss].ret_exit = env->blocks->nsites + o->nsites - 1;
 }
 
 /* Branch target of a relative control transfer (operand 0 is the immediate). */
@@ -178,6 +218,16 @@ enum emit_status emit_block(const struct emit_env *env, uint32_t eip, enum code_
             emit_jcc(env, &o, bytes, &in, pc);
             ended = true;
             break;
+        case IC_RET:
+            if (in.zi.operand_width == 32 && in.zi.address_width == 32 &&
+                !(mode & EMIT_MODE_SS16)) {
+                emit_ret_ic(env, &o, &in, pc);
+                ended = true;
+                break;
+            }
+            emit_site(env, &o, SITE_EMULATE, pc, 0);
+            ended = true;
+            break;
         case IC_PUSH_SEG:
             /* PUSH Sreg reveals the guest's selector: push it from the monitor's copy
              * (pushl %cs:slot, zero-extended like the emulator). */
@@ -263,4 +313,27 @@ void emit_chain(const struct emit_env *env, struct tc_site *s, uint32_t target)
     p[0] = 0xE9;
     s->chained = true;
     env->blocks->stats.chained++;
+}
+
+void emit_unchain(const struct emit_env *env, struct tc_site *s)
+{
+    if (!s->chained)
+        return;
+    world_site_jmp(tc_rw(env->tc, s->patch_at), s->ptr);
+    s->chained = false;
+}
+
+void emit_ret_patch(const struct emit_env *env, struct tc_site *s, uint32_t target)
+{
+    struct tc_site *exit = site_find(env->blocks, s->ret_exit);
+    if (!s->ret_ic || !exit || exit->target == target)
+        return;
+    uint8_t *p = tc_rw(env->tc, s->ret_ic);
+    uint32_t neg = (uint32_t)-target;
+    memcpy(p + RET_IC_LEA1, &neg, 4);
+    memcpy(p + RET_IC_LEA2, &target, 4);
+    /* movl $PRED, (%esp) sits after the miss site: 3 bytes into the hit path. */
+    memcpy(p + RET_IC_MOVL, &target, 4);
+    emit_unchain(env, exit);
+    exit->target = target;
 }

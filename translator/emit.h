@@ -39,6 +39,12 @@ struct emit_env {
 #define EMIT_MODE_SINGLE   0x1 /* one guest instruction per block (single-step, shadows, SMC) */
 #define EMIT_MODE_FPU_TRAP 0x2 /* CR0.TS or CR0.EM: x87/MMX/SSE instructions become sites */
 #define EMIT_MODE_ONCE     0x4 /* never looked up again (its code page is not write-traced) */
+#define EMIT_MODE_SS16     0x8 /* SS.B = 0: stack accesses use SP (no inline RET) */
+
+/* The inline-cached RET (emit_ret_patch): offsets of PRED inside its sequence. */
+#define RET_IC_LEA1 5  /* lea -PRED(%ecx), %ecx */
+#define RET_IC_LEA2 13 /* lea +PRED(%ecx), %ecx */
+#define RET_IC_MOVL 33 /* movl $PRED, (%esp) */
 
 /* insn_uses_fpu: an x87, MMX or SSE instruction (CR0.TS/EM make it raise #NM). */
 bool insn_uses_fpu(const struct insn *in);
@@ -56,5 +62,15 @@ enum emit_status emit_block(const struct emit_env *env, uint32_t eip, enum code_
 
 /* emit_chain: patch exit site s to jump straight to TC address target. */
 void emit_chain(const struct emit_env *env, struct tc_site *s, uint32_t target);
+/* emit_unchain: give exit site s its far jump back (its target is about to change). */
+void emit_unchain(const struct emit_env *env, struct tc_site *s);
+/* emit_ret_patch: make the inline-cached RET whose emulate site is s predict `target`
+ * (a guest linear address). */
+void emit_ret_patch(const struct emit_env *env, struct tc_site *s, uint32_t target);
+/* emit_unchain: give exit site s its far jump back (its target is about to change). */
+void emit_unchain(const struct emit_env *env, struct tc_site *s);
+/* emit_ret_patch: make the inline-cached RET whose emulate site is s predict `target`
+ * (a guest linear address). */
+void emit_ret_patch(const struct emit_env *env, struct tc_site *s, uint32_t target);
 
 #endif
