@@ -159,6 +159,7 @@ tests_test_console_LDADD = monitor/liboptions.a $(CHECK_LIBS)
 
 # --- slow-path emulator: virtualization routines for sensitive instructions ---
 monitor_emu_sources = \
+	monitor/emu_native.c monitor/emu_native.h monitor/emu_native_exec.S \
 	monitor/emu.h monitor/emu_cpu_ops.h monitor/emu_internal.h \
 	monitor/emu_exec.c \
 	monitor/emu_operand.c monitor/emu_operand.h \
@@ -184,6 +185,12 @@ EMU_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SAN_CFLAGS)
 EMU_TEST_LDADD = monitor/libemu.a monitor/libcpu.a translator/libtranslator.a \
 	devices/libdevices.a shadow_mmu/libshadow.a $(ZYDIS_LIBS) $(CHECK_LIBS)
 
+check_PROGRAMS += tests/test_emu_native
+TESTS += tests/test_emu_native
+tests_test_emu_native_SOURCES = tests/test_emu_native.c tests/test_emu_common.c tests/test_emu_common.h
+tests_test_emu_native_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SAN_CFLAGS)
+tests_test_emu_native_LDFLAGS = $(SAN_CFLAGS)
+tests_test_emu_native_LDADD = $(EMU_TEST_LDADD)
 tests_test_emu_flags_SOURCES = tests/test_emu_flags.c tests/test_emu_common.c tests/test_emu_common.h
 tests_test_emu_flags_CFLAGS = $(EMU_TEST_CFLAGS)
 tests_test_emu_flags_LDFLAGS = $(SAN_CFLAGS)
@@ -215,8 +222,7 @@ bt386_SOURCES = \
 	monitor/vm.h monitor/vm_internal.h \
 	monitor/vm_setup.c monitor/vm_exec.c monitor/vm_emulate.c \
 	monitor/vm_shadow.c monitor/vm_trap.c monitor/vm_cpu_ops.c monitor/vm_stats.c \
-	monitor/seccomp.c monitor/seccomp.h \
-	monitor/emu_native.c monitor/emu_native.h monitor/emu_native_exec.S
+	monitor/seccomp.c monitor/seccomp.h
 bt386_CFLAGS = $(AM_CFLAGS) $(PROG_SAN_CFLAGS) $(SECCOMP_CFLAGS)
 bt386_LDFLAGS = $(PROG_SAN_CFLAGS)
 bt386_LDADD = monitor/libemu_prog.a monitor/libcpu_prog.a monitor/libloader_prog.a \
