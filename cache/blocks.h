@@ -24,6 +24,7 @@ struct tc_site {
     uint32_t ret_exit;  /* that sequence's exit site (its number) */
     uint8_t kind;
     bool chained;
+    bool ret_hit; /* SITE_EXIT of an inline-cached RET: reaching it is a cache hit */
 };
 
 /* One host range per guest instruction: [tc_off, next tc_off) came from guest_off. */

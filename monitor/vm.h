@@ -50,7 +50,7 @@ struct vm_stats {
     uint64_t shadow_faults_hidden, shadow_faults_guest;
     uint64_t invalidations, smc_faults, memory_emulated;
     uint64_t interrupts, exceptions;
-    uint64_t chained_exits, exits;
+    uint64_t chained_exits, exits, ret_ic_hits;
     uint64_t ns_direct, ns_translated, ns_total; /* host time in guest code, and overall */
 };
 

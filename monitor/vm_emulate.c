@@ -227,6 +227,7 @@ int vm_callout(struct world *w)
         vm->exit_site = site;
         vm->s.eip = site->target - cs_base;
         vm->st.exits++;
+        vm->st.ret_ic_hits += site->ret_hit;
         return 1;
     }
     vm->exit_site = NULL;

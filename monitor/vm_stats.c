@@ -36,9 +36,16 @@ int vm_write_stats(const struct vm *vm, FILE *f)
     fprintf(f, "  \"chaining\": %s,\n", vm->chaining ? "true" : "false");
     fprintf(f, "  \"chained_exits\": %llu,\n", (unsigned long long)st->chained_exits);
     fprintf(f, "  \"exits\": %llu,\n", (unsigned long long)st->exits);
-    fprintf(f, "  \"ibl_hits\": 0,\n  \"ibl_misses\": %llu,\n",
-            (unsigned long long)st->callouts[IC_RET] + st->callouts[IC_JMP_IND] +
-                st->callouts[IC_CALL_IND]);
+    /* Indirect branches: RET through its inline cache (a hit is seen only when chaining
+     * is off, i.e. with --stats-exact); every other indirect branch is a lookup in the
+     * monitor (a miss of the inline path). */
+    if (exact)
+        fprintf(f, "  \"ibl_hits\": %llu,\n", (unsigned long long)st->ret_ic_hits);
+    else
+        fprintf(f, "  \"ibl_hits\": null,\n");
+    fprintf(f, "  \"ibl_misses\": %llu,\n",
+            (unsigned long long)(st->callouts[IC_RET] + st->callouts[IC_JMP_IND] +
+                                 st->callouts[IC_CALL_IND]));
     fprintf(f, "  \"invalidations\": %llu,\n", (unsigned long long)st->invalidations);
     fprintf(f, "  \"smc_faults\": %llu,\n", (unsigned long long)st->smc_faults);
     fprintf(f, "  \"tc_flushes\": %llu,\n", (unsigned long long)vm->tc.flushes);
