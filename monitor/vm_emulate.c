@@ -14,9 +14,6 @@ static struct vm *vm_of(struct world *w)
     return (struct vm *)((char *)w - offsetof(struct vm, w));
 }
 
-static size_t fetch_bytes(struct vm *vm, uint32_t lin, uint8_t *buf, size_t n,
-                          struct guest_fault *f);
-
 void vm_deliver_fault(struct vm *vm, const struct guest_fault *f)
 {
     struct cpu_deliver_result res;
@@ -25,7 +22,7 @@ void vm_deliver_fault(struct vm *vm, const struct guest_fault *f)
         vm->st.traps_by_vector[f->vector]++;
     if (vm->debug) {
         uint8_t b[8] = {0};
-        fetch_bytes(vm, vm->s.seg[SEG_CS].base + vm->s.eip, b, sizeof(b), NULL);
+        vm_fetch(vm, vm->s.seg[SEG_CS].base + vm->s.eip, b, sizeof(b), NULL);
         fprintf(stderr,
                 "bt386: exception %u err=%#x at %04x:%08x cr2=%#x [%02x %02x %02x %02x %02x "
                 "%02x %02x %02x] eax=%08x ecx=%08x edx=%08x ebx=%08x esp=%08x ebp=%08x esi=%08x "
@@ -48,9 +45,7 @@ void vm_deliver_exception(struct vm *vm, uint8_t vector, bool has_err, uint32_t 
     vm_deliver_fault(vm, &f);
 }
 
-/* Fetch up to 15 bytes at linear lin, page by page, stopping where fetching faults. */
-static size_t fetch_bytes(struct vm *vm, uint32_t lin, uint8_t *buf, size_t n,
-                          struct guest_fault *f)
+size_t vm_fetch(struct vm *vm, uint32_t lin, uint8_t *buf, size_t n, struct guest_fault *f)
 {
     size_t got = 0;
     bool user = vm->s.cpl == 3;
@@ -68,6 +63,12 @@ static size_t fetch_bytes(struct vm *vm, uint32_t lin, uint8_t *buf, size_t n,
         got += chunk;
     }
     return got;
+}
+
+bool vm_decode_at(struct vm *vm, struct insn *in, uint8_t bytes[INSN_MAX_LEN])
+{
+    size_t got = vm_fetch(vm, vm->s.seg[SEG_CS].base + vm->s.eip, bytes, INSN_MAX_LEN, NULL);
+    return got && decode_insn(&vm->dec32, bytes, got, in) == DECODE_OK;
 }
 
 /* RET, RET imm16, JMP r/m, CALL r/m (and the 16-bit forms the emitter leaves to us):
@@ -142,7 +143,7 @@ enum step_result vm_emulate_at(struct vm *vm)
     uint32_t eip = s->eip, lin = s->seg[SEG_CS].base + eip;
     uint8_t bytes[INSN_MAX_LEN];
     struct guest_fault ff = FAULT_NONE;
-    size_t got = fetch_bytes(vm, lin, bytes, sizeof(bytes), &ff);
+    size_t got = vm_fetch(vm, lin, bytes, sizeof(bytes), &ff);
     struct insn in;
     enum decode_status ds = got ? decode_insn(&vm->dec32, bytes, got, &in) : DECODE_NEED_MORE;
     if (ds == DECODE_NEED_MORE && ff.raised) {
@@ -198,9 +199,8 @@ bool vm_emulate_memory(struct vm *vm)
     struct vcpu_state *s = &vm->s;
     uint32_t eip = s->eip;
     uint8_t bytes[INSN_MAX_LEN];
-    size_t got = fetch_bytes(vm, s->seg[SEG_CS].base + eip, bytes, sizeof(bytes), NULL);
     struct insn in;
-    if (!got || decode_insn(&vm->dec32, bytes, got, &in) != DECODE_OK)
+    if (!vm_decode_at(vm, &in, bytes))
         return false;
     struct native_result r = emu_native_mem(&vm->emu, vm->native_page, &in, bytes, eip);
     if (r.status == NATIVE_UNSUPPORTED)

@@ -78,19 +78,7 @@ void vm_load_world_segments(struct vm *vm, bool direct)
 
 static size_t fetch_for_emit(void *ctx, uint32_t lin, uint8_t *buf, size_t n)
 {
-    struct vm *vm = ctx;
-    size_t got = 0;
-    while (got < n) {
-        size_t chunk = 0x1000 - ((lin + got) & 0xFFF);
-        if (chunk > n - got)
-            chunk = n - got;
-        if (guest_linear_fetch(&vm->mem, &vm->s, lin + (uint32_t)got, buf + got, chunk,
-                               vm->s.cpl == 3)
-                .raised)
-            break;
-        got += chunk;
-    }
-    return got;
+    return vm_fetch(ctx, lin, buf, n, NULL);
 }
 
 /* translate: the block at linear lin in mode, or BLOCK_NONE after delivering the fault
@@ -105,7 +93,8 @@ static uint32_t translate(struct vm *vm, uint32_t lin, uint32_t mode)
     }
     if (st == EMIT_NO_CODE) {
         uint8_t b;
-        struct guest_fault f = guest_linear_fetch(&vm->mem, &vm->s, lin, &b, 1, vm->s.cpl == 3);
+        struct guest_fault f = FAULT_NONE;
+        vm_fetch(vm, lin, &b, 1, &f);
         if (f.raised)
             vm_deliver_fault(vm, &f);
         else
@@ -250,14 +239,8 @@ static void run_direct(struct vm *vm)
 static enum insn_class insn_class_at(struct vm *vm)
 {
     uint8_t b[INSN_MAX_LEN];
-    uint32_t lin = vm->s.seg[SEG_CS].base + vm->s.eip;
-    size_t got = 0;
-    while (got < sizeof(b) &&
-           !guest_linear_fetch(&vm->mem, &vm->s, lin + (uint32_t)got, b + got, 1, vm->s.cpl == 3)
-                .raised)
-        got++;
     struct insn in;
-    return got && decode_insn(&vm->dec32, b, got, &in) == DECODE_OK ? in.cls : IC_INVALID;
+    return vm_decode_at(vm, &in, b) ? in.cls : IC_INVALID;
 }
 
 /* A host #PF the trap hook could not fix on the signal stack. */
@@ -314,19 +297,11 @@ static void page_fault(struct vm *vm, const struct host_trap *t, unsigned cpl)
 static bool reaches_monitor_area(struct vm *vm)
 {
     uint8_t bytes[INSN_MAX_LEN];
-    uint32_t lin = vm->s.seg[SEG_CS].base + vm->s.eip;
     struct insn in;
-    if (guest_linear_fetch(&vm->mem, &vm->s, lin, bytes, 1, vm->s.cpl == 3).raised)
-        return false;
-    size_t got = 1;
-    while (got < sizeof(bytes) && !guest_linear_fetch(&vm->mem, &vm->s, lin + (uint32_t)got,
-                                                      bytes + got, 1, vm->s.cpl == 3)
-                                       .raised)
-        got++;
     uint32_t at;
     unsigned size;
-    return decode_insn(&vm->dec32, bytes, got, &in) == DECODE_OK &&
-           emu_native_linear(&vm->emu, &in, &at, &size) && (uint64_t)at + size > MON_BASE;
+    return vm_decode_at(vm, &in, bytes) && emu_native_linear(&vm->emu, &in, &at, &size) &&
+           (uint64_t)at + size > MON_BASE;
 }
 
 /* Direct code loaded segment registers natively (seg_repair): give them the guest's

@@ -19,6 +19,12 @@ void vm_mark_code_page(struct vm *vm, uint64_t gpa);
 /* vm_hide_supervisor_pages: unmap kernel-only mappings below vm->user_top. */
 void vm_hide_supervisor_pages(struct vm *vm);
 
+/* vm_fetch: up to n code bytes at linear lin with the guest's rights, page by page; how
+ * many were fetched (the fault that stopped it in *f, if f). */
+size_t vm_fetch(struct vm *vm, uint32_t lin, uint8_t *buf, size_t n, struct guest_fault *f);
+/* vm_decode_at: fetch and decode the instruction at CS:EIP; false if either fails. */
+bool vm_decode_at(struct vm *vm, struct insn *in, uint8_t bytes[INSN_MAX_LEN]);
+
 /* Outcome of running one guest instruction in the monitor (vm_emulate.c). */
 enum step_result {
     STEP_RESUME, /* sequential, nothing the translated code must notice: continue */
