@@ -77,34 +77,5 @@ struct cpu_result cpu_iret(struct vcpu_state *s, const struct guest_mem *m, enum
     }
 
     /* RETURN-TO-OUTER-PRIVILEGE-LEVEL: ESP and SS follow, the next 8 (4) bytes. */
-    for (unsigned i = 3; i < 5; i++)
-        if (!cpu_stack_slot_ok(ss, esp, i * slot, slot))
-            return cpu_fault(cpu_ss_fault(0));
-    uint32_t new_esp, ss_word;
-    f = cpu_stack_read(s, m, ss, esp, 3 * slot, slot, user, &new_esp);
-    if (!f.raised)
-        f = cpu_stack_read(s, m, ss, esp, 4 * slot, slot, user, &ss_word);
-    if (f.raised)
-        return cpu_fault(f);
-    struct cpu_desc ssd;
-    f = cpu_check_return_ss(s, m, (uint16_t)ss_word, rpl, &ssd);
-    if (f.raised)
-        return cpu_fault(f);
-    if (eip > desc_limit(&csd))
-        return cpu_fault(cpu_gp(0));
-    f = cpu_desc_mark_accessed(s, m, &csd);
-    if (!f.raised)
-        f = cpu_desc_mark_accessed(s, m, &ssd);
-    if (f.raised)
-        return cpu_fault(f);
-
-    s->eflags = new_flags;
-    cpu_commit_cs(s, cs_sel, &csd, rpl, eip);
-    struct seg_cache new_ss = cpu_desc_cache((uint16_t)ss_word, &ssd);
-    /* Returning to a 16-bit stack segment loads only SP; the upper half of ESP keeps
-     * the inner value (the behaviour Linux's "espfix" works around). */
-    s->gpr[GPR_ESP] = cpu_sp_merge(&new_ss, esp, new_esp);
-    s->seg[SEG_SS] = new_ss;
-    cpu_null_outer_data_segs(s, rpl);
-    return cpu_ok();
+    return cpu_return_outer(s, m, 3 * slot, slot, 0, cs_sel, &csd, eip, &new_flags);
 }

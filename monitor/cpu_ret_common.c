@@ -1,6 +1,9 @@
 /* cpu_ret_common.c — checks on the CS and SS a far RET or IRET pops. */
 #include "monitor/cpu_ret_common.h"
 #include "monitor/cpu_result.h"
+#include "monitor/cpu_seg.h"
+#include "monitor/cpu_stack.h"
+#include "monitor/world.h"
 
 struct guest_fault cpu_check_return_cs(const struct vcpu_state *s, const struct guest_mem *m,
                                        uint16_t sel, struct cpu_desc *d)
@@ -37,4 +40,44 @@ struct guest_fault cpu_check_return_ss(const struct vcpu_state *s, const struct 
     if (!desc_present(d))
         return cpu_ss_fault(err);
     return FAULT_NONE;
+}
+
+struct cpu_result cpu_return_outer(struct vcpu_state *s, const struct guest_mem *m, uint32_t at,
+                                   unsigned slot, uint16_t release, uint16_t cs_sel,
+                                   struct cpu_desc *csd, uint32_t eip, const uint32_t *new_flags)
+{
+    const struct seg_cache *ss = &s->seg[SEG_SS];
+    uint32_t esp = s->gpr[GPR_ESP];
+    unsigned rpl = SEL_RPL(cs_sel);
+    bool user = s->cpl == 3;
+    if (!cpu_stack_slot_ok(ss, esp, at, slot) || !cpu_stack_slot_ok(ss, esp, at + slot, slot))
+        return cpu_fault(cpu_ss_fault(0));
+    uint32_t new_esp, ss_word;
+    struct guest_fault f = cpu_stack_read(s, m, ss, esp, at, slot, user, &new_esp);
+    if (!f.raised)
+        f = cpu_stack_read(s, m, ss, esp, at + slot, slot, user, &ss_word);
+    if (f.raised)
+        return cpu_fault(f);
+    struct cpu_desc ssd;
+    f = cpu_check_return_ss(s, m, (uint16_t)ss_word, rpl, &ssd);
+    if (f.raised)
+        return cpu_fault(f);
+    if (eip > desc_limit(csd))
+        return cpu_fault(cpu_gp(0));
+    f = cpu_desc_mark_accessed(s, m, csd);
+    if (!f.raised)
+        f = cpu_desc_mark_accessed(s, m, &ssd);
+    if (f.raised)
+        return cpu_fault(f);
+
+    if (new_flags)
+        s->eflags = *new_flags;
+    cpu_commit_cs(s, cs_sel, csd, rpl, eip);
+    struct seg_cache new_ss = cpu_desc_cache((uint16_t)ss_word, &ssd);
+    /* With a 16-bit new SS only SP is loaded and the upper half of ESP keeps the inner
+     * value, as on hardware (the behaviour Linux's "espfix" works around). */
+    s->gpr[GPR_ESP] = cpu_sp_merge(&new_ss, esp, new_esp + release);
+    s->seg[SEG_SS] = new_ss;
+    cpu_null_outer_data_segs(s, rpl);
+    return cpu_ok();
 }

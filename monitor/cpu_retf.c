@@ -46,35 +46,6 @@ struct cpu_result cpu_far_ret(struct vcpu_state *s, const struct guest_mem *m, e
         return cpu_ok();
     }
 
-    /* Outer level: the caller's SS:ESP lies above the released parameters; the top
-     * 16 + imm (8 + imm) bytes must be inside the stack: #SS(0). */
-    uint32_t at = 2 * slot + release;
-    if (!cpu_stack_slot_ok(ss, esp, at, slot) || !cpu_stack_slot_ok(ss, esp, at + slot, slot))
-        return cpu_fault(cpu_ss_fault(0));
-    uint32_t new_esp, ss_word;
-    f = cpu_stack_read(s, m, ss, esp, at, slot, user, &new_esp);
-    if (!f.raised)
-        f = cpu_stack_read(s, m, ss, esp, at + slot, slot, user, &ss_word);
-    if (f.raised)
-        return cpu_fault(f);
-    struct cpu_desc ssd;
-    f = cpu_check_return_ss(s, m, (uint16_t)ss_word, rpl, &ssd);
-    if (f.raised)
-        return cpu_fault(f);
-    if (eip > desc_limit(&csd))
-        return cpu_fault(cpu_gp(0));
-    f = cpu_desc_mark_accessed(s, m, &csd);
-    if (!f.raised)
-        f = cpu_desc_mark_accessed(s, m, &ssd);
-    if (f.raised)
-        return cpu_fault(f);
-
-    cpu_commit_cs(s, cs_sel, &csd, rpl, eip);
-    struct seg_cache new_ss = cpu_desc_cache((uint16_t)ss_word, &ssd);
-    /* ESP <- popped ESP + imm. With a 16-bit new SS only SP is loaded and the upper
-     * half of ESP keeps its current value, as on hardware. */
-    s->gpr[GPR_ESP] = cpu_sp_merge(&new_ss, esp, new_esp + release);
-    s->seg[SEG_SS] = new_ss;
-    cpu_null_outer_data_segs(s, rpl);
-    return cpu_ok();
+    /* Outer level: the caller's SS:ESP lies above the released parameters. */
+    return cpu_return_outer(s, m, 2 * slot + release, slot, release, cs_sel, &csd, eip, NULL);
 }
