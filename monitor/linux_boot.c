@@ -105,16 +105,9 @@ static enum loader_err place_initrd(const struct linux_setup_header *h,
 {
     if (o->initrd_size == 0 && o->initrd_len == 0)
         return LOADER_OK;
-    if (o->initrd == NULL)
-        return loader_fail(msg, LOADER_ERR_BAD_ARGUMENT, "initrd size given without data");
-    if (o->initrd_len < o->initrd_size)
-        return loader_fail(msg, LOADER_ERR_INITRD_TRUNCATED,
-                           "initrd truncated: read %zu of %" PRIu64 " bytes", o->initrd_len,
-                           o->initrd_size);
-    if (o->initrd_len > o->initrd_size)
-        return loader_fail(msg, LOADER_ERR_BAD_ARGUMENT,
-                           "initrd has %zu bytes, more than the expected %" PRIu64, o->initrd_len,
-                           o->initrd_size);
+    enum loader_err e = loader_check_initrd(o->initrd, o->initrd_len, o->initrd_size, msg);
+    if (e != LOADER_OK)
+        return e;
     uint64_t limit = (uint64_t)h->initrd_addr_max + 1;
     limit = limit < ram->size ? limit : ram->size;
     uint64_t floor = (kernel_end + PAGE_MASK) & ~PAGE_MASK;

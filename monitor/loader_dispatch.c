@@ -23,16 +23,9 @@ static enum loader_err load_multiboot(const uint8_t *img, size_t len, struct gue
                                       errbuf, errlen);
     if (o->nmodules >= MBI_MAX_MODULES || (o->nmodules != 0 && o->modules == NULL))
         return loader_fail(msg, LOADER_ERR_BAD_ARGUMENT, "bad module list");
-    if (o->initrd == NULL)
-        return loader_fail(msg, LOADER_ERR_BAD_ARGUMENT, "initrd size given without data");
-    if (o->initrd_len < o->initrd_size)
-        return loader_fail(msg, LOADER_ERR_INITRD_TRUNCATED,
-                           "initrd truncated: read %zu of %" PRIu64 " bytes", o->initrd_len,
-                           o->initrd_size);
-    if (o->initrd_len > o->initrd_size)
-        return loader_fail(msg, LOADER_ERR_BAD_ARGUMENT,
-                           "initrd has %zu bytes, more than the expected %" PRIu64, o->initrd_len,
-                           o->initrd_size);
+    enum loader_err e = loader_check_initrd(o->initrd, o->initrd_len, o->initrd_size, msg);
+    if (e != LOADER_OK)
+        return e;
     struct loader_module mods[MBI_MAX_MODULES];
     for (size_t i = 0; i < o->nmodules; i++)
         mods[i] = o->modules[i];

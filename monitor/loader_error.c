@@ -1,6 +1,8 @@
 /* loader_error.c — error strings and message formatting for the boot loaders. */
 #include "monitor/loader_error.h"
 
+#include <inttypes.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -58,5 +60,19 @@ enum loader_err loader_ok(struct loader_msg msg)
 {
     if (msg.buf != NULL && msg.len != 0)
         msg.buf[0] = '\0';
+    return LOADER_OK;
+}
+
+enum loader_err loader_check_initrd(const uint8_t *data, size_t len, uint64_t size,
+                                    struct loader_msg msg)
+{
+    if (data == NULL)
+        return loader_fail(msg, LOADER_ERR_BAD_ARGUMENT, "initrd size given without data");
+    if (len < size)
+        return loader_fail(msg, LOADER_ERR_INITRD_TRUNCATED,
+                           "initrd truncated: read %zu of %" PRIu64 " bytes", len, size);
+    if (len > size)
+        return loader_fail(msg, LOADER_ERR_BAD_ARGUMENT,
+                           "initrd has %zu bytes, more than the expected %" PRIu64, len, size);
     return LOADER_OK;
 }
