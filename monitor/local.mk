@@ -222,9 +222,10 @@ bt386_SOURCES = \
 	monitor/vm.h monitor/vm_internal.h \
 	monitor/vm_setup.c monitor/vm_exec.c monitor/vm_emulate.c \
 	monitor/vm_shadow.c monitor/vm_trap.c monitor/vm_cpu_ops.c monitor/vm_stats.c \
-	monitor/seccomp.c monitor/seccomp.h
-bt386_CFLAGS = $(AM_CFLAGS) $(PROG_SAN_CFLAGS) $(SECCOMP_CFLAGS)
+	monitor/seccomp.c monitor/seccomp.h monitor/initrd_check.c monitor/initrd_check.h
+bt386_CFLAGS = $(AM_CFLAGS) $(PROG_SAN_CFLAGS) $(SECCOMP_CFLAGS) $(ZLIB_CFLAGS)
 bt386_LDFLAGS = $(PROG_SAN_CFLAGS)
 bt386_LDADD = monitor/libemu_prog.a monitor/libcpu_prog.a monitor/libloader_prog.a \
 	translator/libtranslator_prog.a cache/libcache_prog.a monitor/libworld.a \
-	devices/libdevices_prog.a shadow_mmu/libshadow_prog.a $(ZYDIS_LIBS) $(SECCOMP_LIBS)
+	devices/libdevices_prog.a shadow_mmu/libshadow_prog.a $(ZYDIS_LIBS) $(SECCOMP_LIBS) \
+	$(ZLIB_LIBS)

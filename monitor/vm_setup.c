@@ -3,6 +3,7 @@
 #include "monitor/cpu_reset.h"
 #include "monitor/emu_native.h"
 #include "monitor/host_signals.h"
+#include "monitor/initrd_check.h"
 #include "monitor/linux_boot.h"
 #include "monitor/loader_dispatch.h"
 #include "monitor/vm.h"
@@ -160,6 +161,13 @@ static int load_kernel(struct vm *vm, const struct options *o)
     uint8_t *initrd = NULL;
     if (o->initrd && !(initrd = read_file("initrd", o->initrd, &ilen))) {
         free(kernel);
+        return 1;
+    }
+    char why[160];
+    if (initrd && !initrd_check(initrd, ilen, why, sizeof(why))) {
+        fprintf(stderr, "bt386: initrd '%s': %s\n", o->initrd, why);
+        free(kernel);
+        free(initrd);
         return 1;
     }
     char cmdline[4096], err[512] = "";

@@ -28,6 +28,9 @@ elf="$top_builddir/guest_images/battery/battery.elf"
 head -c 100 /dev/urandom >"$tmp/random.bin"
 printf 'not a kernel at all\n' >"$tmp/text.bin"
 head -c 300 "$elf" >"$tmp/truncated.elf"
+head -c 200000 /dev/urandom | gzip -1 >"$tmp/initrd.gz"
+head -c 100000 "$tmp/initrd.gz" >"$tmp/truncated-initrd.gz"
+printf '\037\213\010\000garbage' >"$tmp/corrupt-initrd.gz"
 
 expect missing-kernel 1 "cannot open kernel" -- -kernel "$tmp/nonexistent"
 expect kernel-is-a-directory 1 "not a regular file" -- -kernel "$tmp"
@@ -41,6 +44,10 @@ expect no-kernel 1 "no kernel" -- -m 64
 expect unknown-option 1 "unknown option" -- -kernel "$elf" -frobnicate
 expect help 0 "usage: bt386" -- --help
 expect missing-initrd 1 "cannot open initrd" -- -kernel "$elf" -initrd "$tmp/nonexistent"
+expect truncated-initrd 1 "initrd is truncated or corrupt" -- -kernel "$elf" \
+    -initrd "$tmp/truncated-initrd.gz"
+expect corrupt-initrd 1 "initrd is truncated or corrupt" -- -kernel "$elf" \
+    -initrd "$tmp/corrupt-initrd.gz"
 expect triple-fault 2 "triple fault" -- -kernel "$top_builddir/guest_images/crash/triple.elf"
 expect triple-fault-reports-eip 2 "guest CS:EIP 0010:0010" -- \
     -kernel "$top_builddir/guest_images/crash/triple.elf"
