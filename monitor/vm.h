@@ -25,11 +25,9 @@
 
 /* The monitor area: the top 16 MiB of the guest linear space (DESIGN.md). */
 #define MON_BASE       0xFF000000u
-#define MON_TRAMP      MON_BASE            /* 64-bit: jmp *world_callout_entry */
-#define MON_DATA       (MON_BASE + 0x1000) /* read by translated code through CS */
-#define MON_FARPTR     (MON_DATA + 0)      /* m16:32 -> MON_TRAMP : 0x33 */
-#define MON_BOUNDS     (MON_DATA + 8)      /* the interrupt gate's BOUND pair */
-#define MON_GUEST_SELS (MON_DATA + 0x40)   /* uint32_t[6]: the guest's ES..GS selectors */
+#define MON_DATA       MON_BASE          /* one page, read by translated code through CS */
+#define MON_BOUNDS     (MON_DATA + 8)    /* the interrupt gate's BOUND pair */
+#define MON_GUEST_SELS (MON_DATA + 0x40) /* uint32_t[6]: the guest's ES..GS selectors */
 #define MON_TC         (MON_BASE + 0x10000)
 #define MON_TC_BYTES   (0x01000000u - 0x10000u)
 
@@ -60,7 +58,7 @@ struct vm {
     struct space space;
     struct guest_mem mem;
     struct vcpu_state s;
-    uint8_t *mon; /* MON_TRAMP .. MON_DATA + 4 KiB, mapped at MON_BASE */
+    uint8_t *mon; /* the data page at MON_DATA */
     struct tc tc;
     struct blocks blocks;
     struct emit_env env;

@@ -50,7 +50,7 @@ void vm_sync_from_world(struct vm *vm)
 void vm_load_world_segments(struct vm *vm, bool direct)
 {
     /* Translated PUSH Sreg / MOV r, Sreg read the guest's selectors from here. */
-    uint32_t *sels = (uint32_t *)(void *)(vm->mon + (MON_GUEST_SELS - MON_BASE));
+    uint32_t *sels = (uint32_t *)(void *)(vm->mon + (MON_GUEST_SELS - MON_DATA));
     for (unsigned i = 0; i < SEG_COUNT; i++)
         sels[i] = vm->s.seg[i].sel;
     static const enum seg_reg order[] = {SEG_SS, SEG_DS, SEG_ES, SEG_FS, SEG_GS};

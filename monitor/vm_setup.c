@@ -102,28 +102,18 @@ static uint8_t *read_file(const char *what, const char *path, size_t *len)
     return buf;
 }
 
-/* The trampoline page (64-bit code: jmp *world_callout_entry) and the data page
- * (the far pointer to it, the interrupt gate's BOUND pair), at MON_BASE. */
+/* The monitor's data page at MON_DATA: the interrupt gate's BOUND pair and the guest's
+ * selectors, which translated code reads through CS. (Callout stubs live in the TC.) */
 static int monitor_area_create(struct vm *vm)
 {
-    uint8_t *m = mmap((void *)(uintptr_t)MON_BASE, 0x2000, PROT_READ | PROT_WRITE,
+    uint8_t *m = mmap((void *)(uintptr_t)MON_DATA, 0x1000, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
     if (m == MAP_FAILED)
         return -errno;
-    if (m != (uint8_t *)(uintptr_t)MON_BASE) {
-        munmap(m, 0x2000);
+    if (m != (uint8_t *)(uintptr_t)MON_DATA) {
+        munmap(m, 0x1000);
         return -EEXIST;
     }
-    m[0] = 0xFF, m[1] = 0x25; /* jmp *0(%rip) */
-    memset(m + 2, 0, 4);
-    uint64_t entry = (uint64_t)(uintptr_t)world_callout_entry;
-    memcpy(m + 6, &entry, 8);
-    if (mprotect(m, 0x1000, PROT_READ | PROT_EXEC) != 0)
-        return -errno;
-    uint32_t off = MON_TRAMP;
-    uint16_t sel = HOST_SEL_USER_CS;
-    memcpy(m + 0x1000, &off, 4);
-    memcpy(m + 0x1004, &sel, 2);
     vm->mon = m;
     vm_set_gate(vm, false);
     return 0;

@@ -12,7 +12,7 @@ void vm_set_gate(struct vm *vm, bool trap)
 {
     /* BOUND compares signed: [INT_MIN, INT_MAX] never traps, [INT_MAX, INT_MIN] always. */
     int32_t pair[2] = {trap ? INT32_MAX : INT32_MIN, trap ? INT32_MIN : INT32_MAX};
-    memcpy(vm->mon + 0x1008, pair, sizeof(pair));
+    memcpy(vm->mon + (MON_BOUNDS - MON_DATA), pair, sizeof(pair));
 }
 
 void vm_update_gate(struct vm *vm)
