@@ -69,7 +69,7 @@ uint32_t block_lookup(struct blocks *b, uint32_t eip, uint32_t mode)
     b->stats.lookups++;
     for (uint32_t i = b->hash[hash_key(eip, mode, b->hash_size)]; i != BLOCK_NONE;
          i = b->v[i].hash_next) {
-        if (b->v[i].guest_eip == eip && b->v[i].mode == mode) {
+        if (b->v[i].guest_eip == eip && b->v[i].mode == mode && !b->v[i].dead) {
             b->stats.hits++;
             return i;
         }
@@ -135,4 +135,43 @@ uint32_t block_guest_eip_at(const struct blocks *b, uint32_t i, uint32_t a)
     for (uint32_t k = 0; k < blk->pc_count && p[k].tc_off <= off; k++)
         guest_off = p[k].guest_off;
     return blk->guest_eip + guest_off;
+}
+
+void block_note_chain(struct blocks *b, uint32_t site, uint32_t to)
+{
+    b->sites[site].to_block = to;
+    b->sites[site].next_in = b->v[to].chained_in;
+    b->v[to].chained_in = site + 1;
+}
+
+void block_forget_chain(struct blocks *b, uint32_t site)
+{
+    uint32_t *link = &b->v[b->sites[site].to_block].chained_in;
+    while (*link && *link != site + 1)
+        link = &b->sites[*link - 1].next_in;
+    if (*link)
+        *link = b->sites[site].next_in;
+    b->sites[site].next_in = 0;
+}
+
+uint32_t blocks_invalidate_page(struct blocks *b, uint32_t pn,
+                                void (*unchain)(void *ctx, struct tc_site *site), void *ctx)
+{
+    uint32_t killed = 0;
+    for (uint32_t i = 0; i < b->n; i++) {
+        struct tc_block *blk = &b->v[i];
+        if (blk->dead || (blk->page[0] != pn + 1 && blk->page[1] != pn + 1))
+            continue;
+        blk->dead = true;
+        killed++;
+        for (uint32_t s = blk->chained_in; s;) {
+            uint32_t next = b->sites[s - 1].next_in; /* unchain() unlinks s */
+            if (b->sites[s - 1].chained)
+                unchain(ctx, &b->sites[s - 1]);
+            s = next;
+        }
+        blk->chained_in = 0;
+    }
+    b->stats.invalidations += killed;
+    return killed;
 }

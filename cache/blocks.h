@@ -24,7 +24,9 @@ struct tc_site {
     uint32_t ret_exit;  /* that sequence's exit site (its number) */
     uint8_t kind;
     bool chained;
-    bool ret_hit; /* SITE_EXIT of an inline-cached RET: reaching it is a cache hit */
+    bool ret_hit;      /* SITE_EXIT of an inline-cached RET: reaching it is a cache hit */
+    uint32_t next_in;  /* the next exit site chained to the same block (number + 1, 0 = none) */
+    uint32_t to_block; /* the block it is chained to (valid while chained) */
 };
 
 /* One host range per guest instruction: [tc_off, next tc_off) came from guest_off. */
@@ -43,6 +45,9 @@ struct tc_block {
     uint32_t pc_first, pc_count; /* slice of blocks.pcs */
     uint64_t entries;            /* times the dispatcher entered it */
     uint32_t hash_next;          /* chain in the lookup hash, BLOCK_NONE at the end */
+    uint32_t page[2];            /* guest-physical page numbers its code came from (+1, 0 = none) */
+    uint32_t chained_in;         /* first exit site chained to it (its number + 1, 0 = none) */
+    bool dead;                   /* invalidated: never entered or looked up again */
 };
 
 #define BLOCK_NONE UINT32_MAX
@@ -84,6 +89,15 @@ uint32_t block_containing(const struct blocks *b, uint32_t a);
 /* block_guest_eip_at: the linear guest address of the instruction whose translation
  * contains TC address a (a must be inside block i). */
 uint32_t block_guest_eip_at(const struct blocks *b, uint32_t i, uint32_t a);
+/* block_note_chain: exit site `site` now jumps straight into block `to`. */
+void block_note_chain(struct blocks *b, uint32_t site, uint32_t to);
+/* block_forget_chain: exit site `site` no longer jumps into its block. */
+void block_forget_chain(struct blocks *b, uint32_t site);
+/* blocks_invalidate_page: kill every live block whose code came from guest-physical page
+ * number pn; unchain(ctx, site) is called for each exit site chained into one of them, so
+ * it goes back to leaving through the monitor. Returns how many blocks died. */
+uint32_t blocks_invalidate_page(struct blocks *b, uint32_t pn,
+                                void (*unchain)(void *ctx, struct tc_site *site), void *ctx);
 /* blocks_full: true when another block might not fit. */
 bool blocks_full(const struct blocks *b);
 

@@ -82,6 +82,8 @@ struct vm {
     struct tc_site *exit_site; /* the exit site the last translated run left through */
     uint32_t last_block;
     bool smc_oneshot;             /* translate the next block as one instruction, unprotected */
+    uint64_t smc_gpa;             /* the page the last FILL_SMC write went to */
+    uint64_t tc_generation;       /* bumped whenever translations die (no resume into them) */
     bool in_direct;               /* guest code running directly (CPL 3) */
     uint32_t user_top;            /* limit of user segments during direct execution */
     bool count_direct;            /* --stats: single-step direct code to count its instructions */
@@ -114,6 +116,8 @@ void vm_set_gate(struct vm *vm, bool trap);
 void vm_update_gate(struct vm *vm);
 bool vm_code_page(const struct vm *vm, uint64_t gpa);
 void vm_flush_translations(struct vm *vm);
+/* vm_invalidate_code_page: drop the translations made from guest-physical page gpa. */
+void vm_invalidate_code_page(struct vm *vm, uint64_t gpa);
 void vm_flush_shadow(struct vm *vm, bool keep_global);
 int vm_install_trap_hook(struct vm *vm);
 extern const struct emu_cpu_ops vm_cpu_ops;

@@ -232,7 +232,12 @@ int vm_callout(struct world *w)
     }
     vm->exit_site = NULL;
     vm->s.eip = site->guest_eip - cs_base;
+    uint64_t generation = vm->tc_generation;
     enum step_result step = vm_emulate_at(vm);
+    /* The instruction wrote to translated code (maybe this very block): do not resume
+     * into translations that just died. */
+    if (step == STEP_RESUME && vm->tc_generation != generation)
+        step = STEP_EXIT;
     /* A missed inline-cached RET predicts its latest target from now on. */
     if (site->ret_ic && step == STEP_EXIT && vm->running)
         emit_ret_patch(&vm->env, site, cs_base + vm->s.eip);

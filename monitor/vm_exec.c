@@ -105,15 +105,20 @@ static uint32_t translate(struct vm *vm, uint32_t lin, uint32_t mode)
         vm_fatal(vm, 2, "translation cache exhausted");
         return BLOCK_NONE;
     }
-    const struct tc_block *b = &vm->blocks.v[idx];
+    struct tc_block *b = &vm->blocks.v[idx];
     if (!vm->smc_oneshot) {
+        /* Its (at most two) guest-physical pages: write-traced, and where to look when
+         * one of them is written. */
         struct mmu_regs regs = {.cr0 = vm->s.cr0, .cr3 = vm->s.cr3, .cr4 = vm->s.cr4};
         uint32_t last = lin + (b->guest_len ? b->guest_len - 1 : 0);
-        for (uint32_t p = lin & ~0xFFFu;; p += 0x1000) {
+        unsigned k = 0;
+        for (uint32_t p = lin & ~0xFFFu; k < 2; p += 0x1000) {
             struct walk_result r =
                 walk_probe(&vm->space.ram, &regs, p, WALK_FETCH, WALK_SUPERVISOR);
-            if (r.status == WALK_OK)
+            if (r.status == WALK_OK) {
                 vm_mark_code_page(vm, r.pa);
+                b->page[k++] = (uint32_t)(r.pa >> 12) + 1;
+            }
             if (p >= (last & ~0xFFFu))
                 break;
         }
@@ -162,7 +167,7 @@ static void run_translated(struct vm *vm)
      * delivered since the exit sends the guest elsewhere. */
     if (vm->chaining && from && !from->chained && from->target == lin &&
         !(mode & (EMIT_MODE_SINGLE | EMIT_MODE_ONCE)) && vm->blocks.v[from->block].mode == mode) {
-        emit_chain(&vm->env, from, b->tc_start);
+        emit_chain(&vm->env, from, idx);
         vm->st.chained_exits++;
     }
     vm->last_block = idx;
@@ -280,8 +285,7 @@ static void page_fault(struct vm *vm, const struct host_trap *t, unsigned cpl)
     case FILL_SMC:
         /* A write to a page with translations: drop them, run the writer alone, unprotected. */
         vm->st.smc_faults++;
-        vm->st.invalidations++;
-        vm_flush_translations(vm);
+        vm_invalidate_code_page(vm, vm->smc_gpa);
         vm->smc_oneshot = true;
         return;
     case FILL_UNBACKED:

@@ -123,11 +123,8 @@ static void on_guest_write(void *ctx, uint32_t gpa, uint32_t len)
 {
     struct vm *vm = ctx;
     for (uint64_t p = gpa & ~0xFFFull; p < (uint64_t)gpa + len; p += 0x1000)
-        if (vm_code_page(vm, p)) {
-            vm->st.invalidations++;
-            vm_flush_translations(vm);
-            return;
-        }
+        if (vm_code_page(vm, p))
+            vm_invalidate_code_page(vm, p);
 }
 
 /* The guest-visible segment cache of a boot-protocol segment. */

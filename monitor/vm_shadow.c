@@ -37,6 +37,7 @@ void vm_mark_code_page(struct vm *vm, uint64_t gpa)
 
 void vm_flush_translations(struct vm *vm)
 {
+    vm->tc_generation++;
     tc_flush(&vm->tc);
     blocks_clear(&vm->blocks);
     memset(vm->code_pages, 0, vm->ram_pages / 8 + 1);
@@ -101,8 +102,10 @@ enum fill_result vm_shadow_fill(struct vm *vm, uint32_t linear, bool write, unsi
         return FILL_UNBACKED;
     uint64_t gpa = r.pa & ~0xFFFull;
     bool code = vm_code_page(vm, gpa);
-    if (write && code)
+    if (write && code) {
+        vm->smc_gpa = gpa;
         return FILL_SMC;
+    }
     int prot = shadow_prot_for_walk(&r, vm->s.cr0, cpl, code);
     /* Kernel code never executes from guest pages (it runs from the TC); user code does. */
     if (prot == PROT_NONE)
@@ -116,4 +119,20 @@ enum fill_result vm_shadow_fill(struct vm *vm, uint32_t linear, bool write, unsi
         note_supervisor_page(vm, linear);
     vm->st.shadow_faults_hidden++;
     return FILL_MAPPED;
+}
+
+static void unchain_site(void *ctx, struct tc_site *site)
+{
+    struct vm *vm = ctx;
+    emit_unchain(&vm->env, site);
+}
+
+void vm_invalidate_code_page(struct vm *vm, uint64_t gpa)
+{
+    uint64_t pn = gpa >> 12;
+    if (pn >= vm->ram_pages)
+        return;
+    vm->st.invalidations += blocks_invalidate_page(&vm->blocks, (uint32_t)pn, unchain_site, vm);
+    vm->code_pages[pn / 8] &= (uint8_t) ~(1u << (pn % 8));
+    vm->tc_generation++;
 }

@@ -104,7 +104,7 @@ static uint32_t run(uint32_t eip, unsigned max_exits)
         if (idx == BLOCK_NONE)
             ck_assert_int_eq(emit_block(&env, eip, CODE_32, 0, &idx), EMIT_OK);
         if (last_site && last_site->kind == SITE_EXIT && !last_site->chained)
-            emit_chain(&env, last_site, blocks.v[idx].tc_start);
+            emit_chain(&env, last_site, idx);
         blocks.v[idx].entries++;
         last_site = NULL;
         w.eip = blocks.v[idx].tc_start;

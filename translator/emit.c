@@ -303,8 +303,9 @@ enum emit_status emit_block(const struct emit_env *env, uint32_t eip, enum code_
     return EMIT_OK;
 }
 
-void emit_chain(const struct emit_env *env, struct tc_site *s, uint32_t target)
+void emit_chain(const struct emit_env *env, struct tc_site *s, uint32_t block)
 {
+    uint32_t target = env->blocks->v[block].tc_start;
     uint8_t *p = tc_rw(env->tc, s->patch_at);
     int32_t rel = (int32_t)(target - (s->patch_at + 5));
     /* Only the monitor writes here, never while translated code runs (one vCPU). */
@@ -313,6 +314,7 @@ void emit_chain(const struct emit_env *env, struct tc_site *s, uint32_t target)
     p[6] = 0x90;
     p[0] = 0xE9;
     s->chained = true;
+    block_note_chain(env->blocks, (uint32_t)(s - env->blocks->sites), block);
     env->blocks->stats.chained++;
 }
 
@@ -322,6 +324,7 @@ void emit_unchain(const struct emit_env *env, struct tc_site *s)
         return;
     world_site_jmp(tc_rw(env->tc, s->patch_at), s->ptr);
     s->chained = false;
+    block_forget_chain(env->blocks, (uint32_t)(s - env->blocks->sites));
 }
 
 void emit_ret_patch(const struct emit_env *env, struct tc_site *s, uint32_t target)

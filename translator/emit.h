@@ -60,8 +60,8 @@ enum emit_status {
 enum emit_status emit_block(const struct emit_env *env, uint32_t eip, enum code_size size,
                             uint32_t mode, uint32_t *index);
 
-/* emit_chain: patch exit site s to jump straight to TC address target. */
-void emit_chain(const struct emit_env *env, struct tc_site *s, uint32_t target);
+/* emit_chain: patch exit site s to jump straight into block number `block`. */
+void emit_chain(const struct emit_env *env, struct tc_site *s, uint32_t block);
 /* emit_unchain: give exit site s its far jump back (its target is about to change). */
 void emit_unchain(const struct emit_env *env, struct tc_site *s);
 /* emit_ret_patch: make the inline-cached RET whose emulate site is s predict `target`
