@@ -66,10 +66,16 @@ bool blocks_full(const struct blocks *b)
 
 uint32_t block_lookup(struct blocks *b, uint32_t eip, uint32_t mode)
 {
+    return block_lookup_in(b, eip, mode, 0);
+}
+
+uint32_t block_lookup_in(struct blocks *b, uint32_t eip, uint32_t mode, uint32_t page)
+{
     b->stats.lookups++;
     for (uint32_t i = b->hash[hash_key(eip, mode, b->hash_size)]; i != BLOCK_NONE;
          i = b->v[i].hash_next) {
-        if (b->v[i].guest_eip == eip && b->v[i].mode == mode && !b->v[i].dead) {
+        if (b->v[i].guest_eip == eip && b->v[i].mode == mode && !b->v[i].dead &&
+            (!page || b->v[i].page[0] == page)) {
             b->stats.hits++;
             return i;
         }

@@ -76,6 +76,9 @@ void blocks_clear(struct blocks *b);
 
 /* block_lookup: the block for (eip, mode), or BLOCK_NONE; counts lookups and hits. */
 uint32_t block_lookup(struct blocks *b, uint32_t eip, uint32_t mode);
+/* block_lookup_in: the same, for code that now comes from guest page `page` (number + 1,
+ * as in tc_block.page): a translation made under another address space is skipped. */
+uint32_t block_lookup_in(struct blocks *b, uint32_t eip, uint32_t mode, uint32_t page);
 /* block_add: append a block (its tc_start must be above every earlier block's) and its
  * pc map; returns its index, or BLOCK_NONE when the table is full. */
 uint32_t block_add(struct blocks *b, const struct tc_block *blk, const struct pc_entry *pcs,

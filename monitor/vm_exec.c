@@ -127,6 +127,14 @@ static uint32_t translate(struct vm *vm, uint32_t lin, uint32_t mode)
     return idx;
 }
 
+/* code_page_of: the guest-physical page (number + 1) code at lin comes from, 0 if none. */
+static uint32_t code_page_of(struct vm *vm, uint32_t lin)
+{
+    struct mmu_regs regs = {.cr0 = vm->s.cr0, .cr3 = vm->s.cr3, .cr4 = vm->s.cr4};
+    struct walk_result r = walk_probe(&vm->space.ram, &regs, lin, WALK_FETCH, WALK_SUPERVISOR);
+    return r.status == WALK_OK ? (uint32_t)(r.pa >> 12) + 1 : 0;
+}
+
 /* deliver #DB for a completed single step (SDM Vol. 3A §17.3.1.4: DR6.BS, a trap). */
 static void single_step_trap(struct vm *vm)
 {
@@ -156,8 +164,16 @@ static void run_translated(struct vm *vm)
         mode |= EMIT_MODE_FPU_TRAP;
     if (!(s->seg[SEG_SS].attr & SEG_ATTR_DB))
         mode |= EMIT_MODE_SS16;
+    /* Translations are keyed by linear address and checked against the guest-physical
+     * page the code comes from now, so another address space's code at the same address
+     * is not run. Kernel code is assumed mapped alike in every address space (as Linux
+     * maps it), so only kernel blocks are chained; CPL 3 blocks always pass here. */
+    if (s->cpl == 3)
+        mode |= EMIT_MODE_USER;
     uint32_t lin = s->seg[SEG_CS].base + s->eip;
-    uint32_t idx = (mode & EMIT_MODE_ONCE) ? BLOCK_NONE : block_lookup(&vm->blocks, lin, mode);
+    uint32_t idx = (mode & EMIT_MODE_ONCE)
+                       ? BLOCK_NONE
+                       : block_lookup_in(&vm->blocks, lin, mode, code_page_of(vm, lin));
     if (idx == BLOCK_NONE && (idx = translate(vm, lin, mode)) == BLOCK_NONE)
         return;
     struct tc_block *b = &vm->blocks.v[idx];
@@ -166,7 +182,8 @@ static void run_translated(struct vm *vm)
     /* Chain only when this block is the exit's own target: an interrupt or exception
      * delivered since the exit sends the guest elsewhere. */
     if (vm->chaining && from && !from->chained && from->target == lin &&
-        !(mode & (EMIT_MODE_SINGLE | EMIT_MODE_ONCE)) && vm->blocks.v[from->block].mode == mode) {
+        !(mode & (EMIT_MODE_SINGLE | EMIT_MODE_ONCE | EMIT_MODE_USER)) &&
+        vm->blocks.v[from->block].mode == mode) {
         emit_chain(&vm->env, from, idx);
         vm->st.chained_exits++;
     }

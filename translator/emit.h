@@ -40,6 +40,8 @@ struct emit_env {
 #define EMIT_MODE_FPU_TRAP 0x2 /* CR0.TS or CR0.EM: x87/MMX/SSE instructions become sites */
 #define EMIT_MODE_ONCE     0x4 /* never looked up again (its code page is not write-traced) */
 #define EMIT_MODE_SS16     0x8 /* SS.B = 0: stack accesses use SP (no inline RET) */
+#define EMIT_MODE_USER                                                                             \
+    0x10 /* CPL 3 code: checked against its page at every lookup, never chained */
 
 /* The inline-cached RET (emit_ret_patch): offsets of PRED inside its sequence. */
 #define RET_IC_LEA1 5  /* lea -PRED(%ecx), %ecx */
