@@ -22,6 +22,7 @@ struct tc_site {
     uint32_t ptr;       /* TC address of the far pointer the site's jump goes through */
     uint32_t ret_ic;    /* emulate site of an inline-cached RET: TC address of the sequence */
     uint32_t ret_exit;  /* that sequence's exit site (its number) */
+    uint16_t ret_pop;   /* bytes that RET pops: 4 + its imm16 */
     uint8_t kind;
     bool chained;
     bool ret_hit;      /* SITE_EXIT of an inline-cached RET: reaching it is a cache hit */

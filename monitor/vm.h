@@ -94,6 +94,11 @@ struct vm {
     bool shadow_from_ss;          /* the last interrupt shadow came from MOV/POP SS (blocks #DB) */
     bool chaining;
     int debug; /* -d exec,int */
+    /* vm_load_world_segments' last result, reused while the segments stay the same. */
+    struct seg_cache segs_for[SEG_COUNT];
+    uint16_t segs_host[SEG_COUNT];
+    bool segs_direct, segs_cached;
+    uint32_t segs_top;
     struct vm_stats st;
 };
 

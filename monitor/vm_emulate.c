@@ -212,6 +212,38 @@ bool vm_emulate_memory(struct vm *vm)
     return true;
 }
 
+/* An inline-cached RET missed: if its target already has a block in this block's mode,
+ * pop, re-predict, and continue there straight from the callout — no decoding, no trip
+ * through the dispatcher. The inline cache has just read and written the return slot
+ * through the guest's SS, so its page is mapped and within the segment. */
+static bool ret_miss_fast(struct vm *vm, const struct tc_site *site)
+{
+    struct vcpu_state *s = &vm->s;
+    uint32_t mode = vm->blocks.v[site->block].mode;
+    if (mode & (EMIT_MODE_SINGLE | EMIT_MODE_ONCE | EMIT_MODE_USER | EMIT_MODE_SS16))
+        return false;
+    uint32_t esp = s->gpr[GPR_ESP];
+    uint32_t target;
+    memcpy(&target, (const void *)(uintptr_t)(s->seg[SEG_SS].base + esp), 4);
+    if (target > s->seg[SEG_CS].limit)
+        return false; /* #GP(0): the emulator raises it */
+    uint32_t lin = s->seg[SEG_CS].base + target;
+    uint32_t idx = block_lookup_in(&vm->blocks, lin, mode, code_page_of(vm, lin));
+    if (idx == BLOCK_NONE)
+        return false;
+    vm->st.insns_emulated++;
+    vm->st.callouts[IC_RET]++;
+    emit_ret_patch(&vm->env, (struct tc_site *)site, lin);
+    s->gpr[GPR_ESP] = esp + site->ret_pop;
+    s->eip = target;
+    struct world *w = &vm->w;
+    w->gpr[GPR_ESP] = s->gpr[GPR_ESP];
+    w->callout_eip = vm->blocks.v[idx].tc_start;
+    w->callout_cs = host_ldt_selector(LDT_SLOT_TC_CODE);
+    vm->last_block = idx;
+    return true;
+}
+
 int vm_callout(struct world *w)
 {
     struct vm *vm = vm_of(w);
@@ -232,6 +264,8 @@ int vm_callout(struct world *w)
     }
     vm->exit_site = NULL;
     vm->s.eip = site->guest_eip - cs_base;
+    if (site->ret_ic && ret_miss_fast(vm, site))
+        return 0;
     uint64_t generation = vm->tc_generation;
     enum step_result step = vm_emulate_at(vm);
     /* The instruction wrote to translated code (maybe this very block): do not resume

@@ -49,6 +49,18 @@ void vm_sync_from_world(struct vm *vm)
 
 void vm_load_world_segments(struct vm *vm, bool direct)
 {
+    /* Most world entries find the segment registers as the last one left them: reuse its
+     * host selectors (the mirror tables only change in here). */
+    struct world *w = &vm->w;
+    uint32_t top = direct ? vm->user_top : MON_BASE;
+    if (vm->segs_cached && vm->segs_direct == direct && vm->segs_top == top &&
+        !memcmp(vm->segs_for, vm->s.seg, sizeof(vm->segs_for))) {
+        w->ss = vm->segs_host[SEG_SS], w->ds = vm->segs_host[SEG_DS];
+        w->es = vm->segs_host[SEG_ES], w->fs = vm->segs_host[SEG_FS];
+        w->gs = vm->segs_host[SEG_GS], w->cs = vm->segs_host[SEG_CS];
+        w->ss_base = vm->s.seg[SEG_SS].base;
+        return;
+    }
     /* Translated PUSH Sreg / MOV r, Sreg read the guest's selectors from here. */
     uint32_t *sels = (uint32_t *)(void *)(vm->mon + (MON_GUEST_SELS - MON_DATA));
     for (unsigned i = 0; i < SEG_COUNT; i++)
@@ -69,11 +81,17 @@ void vm_load_world_segments(struct vm *vm, bool direct)
     if (direct && seg_mirror_fixed(&vm->mirror, &vm->s.seg[SEG_CS], true, &sel[SEG_CS]) != 0)
         vm_fatal(vm, 2, "modify_ldt refused a code segment mirror");
     vm->mirror.top = MON_BASE;
-    struct world *w = &vm->w;
     w->ss = sel[SEG_SS], w->ds = sel[SEG_DS], w->es = sel[SEG_ES];
     w->fs = sel[SEG_FS], w->gs = sel[SEG_GS];
     w->cs = direct ? sel[SEG_CS] : host_ldt_selector(LDT_SLOT_TC_CODE);
     w->ss_base = vm->s.seg[SEG_SS].base;
+    memcpy(vm->segs_for, vm->s.seg, sizeof(vm->segs_for));
+    vm->segs_host[SEG_SS] = w->ss, vm->segs_host[SEG_DS] = w->ds;
+    vm->segs_host[SEG_ES] = w->es, vm->segs_host[SEG_FS] = w->fs;
+    vm->segs_host[SEG_GS] = w->gs, vm->segs_host[SEG_CS] = w->cs;
+    vm->segs_direct = direct;
+    vm->segs_top = top;
+    vm->segs_cached = true;
 }
 
 static size_t fetch_for_emit(void *ctx, uint32_t lin, uint8_t *buf, size_t n)
@@ -127,8 +145,7 @@ static uint32_t translate(struct vm *vm, uint32_t lin, uint32_t mode)
     return idx;
 }
 
-/* code_page_of: the guest-physical page (number + 1) code at lin comes from, 0 if none. */
-static uint32_t code_page_of(struct vm *vm, uint32_t lin)
+uint32_t code_page_of(struct vm *vm, uint32_t lin)
 {
     struct mmu_regs regs = {.cr0 = vm->s.cr0, .cr3 = vm->s.cr3, .cr4 = vm->s.cr4};
     struct walk_result r = walk_probe(&vm->space.ram, &regs, lin, WALK_FETCH, WALK_SUPERVISOR);

@@ -44,6 +44,9 @@ void vm_deliver_exception(struct vm *vm, uint8_t vector, bool has_err, uint32_t 
 /* The callout handler translated code reaches through every site. */
 int vm_callout(struct world *w);
 
+/* code_page_of: the guest-physical page (number + 1) code at lin comes from, 0 if none. */
+uint32_t code_page_of(struct vm *vm, uint32_t lin);
+
 /* World <-> vCPU state (vm_exec.c). */
 void vm_sync_from_world(struct vm *vm);
 void vm_load_world_segments(struct vm *vm, bool direct);

@@ -119,6 +119,7 @@ static void emit_ret_ic(const struct emit_env *env, struct out *o, const struct 
     emit_site(env, o, SITE_EXIT, pc, 0);
     o->sites[o->nsites - 1].ret_hit = true;
     o->sites[miss].ret_ic = seq;
+    o->sites[miss].ret_pop = (uint16_t)(4 + imm);
     o->sites[miss].ret_exit = env->blocks->nsites + o->nsites - 1;
 }
 
