@@ -37,8 +37,8 @@ static void on_debug(struct trap_frame *f)
 static volatile uint32_t irq_eip, irq_hits;
 static void on_irq0(struct trap_frame *f)
 {
-    irq_eip = f->eip;
-    irq_hits++;
+    if (irq_hits++ == 0)
+        irq_eip = f->eip; /* the first one is the held request; later ones are new periods */
     pic_eoi(0);
 }
 
@@ -176,7 +176,9 @@ void group_flags(void)
                      : "memory");
     pic_set_mask(0xFFFF);
     set_trap_handler(0x20, 0);
-    check(irq_hits == 1 && irq_eip == after_next, "flags/sti-shadow", "hits=%u eip=%x want %x",
+    /* A slow machine may take the next PIT period in the window too: only the first
+     * delivery, the held request, is the one STI's shadow decides. */
+    check(irq_hits >= 1 && irq_eip == after_next, "flags/sti-shadow", "hits=%u eip=%x want %x",
           irq_hits, irq_eip, after_next);
     write_eflags(f0);
 }
