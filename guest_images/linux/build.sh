@@ -42,9 +42,11 @@ mkdir -p "$root/bin" "$root/sbin" "$root/usr/bin" "$root/usr/sbin" "$root/proc" 
 cp busybox/bin/busybox "$root/bin/busybox"
 cp "$here/init" "$root/init"
 cp "$here/guest-test.sh" "$root/guest-test.sh"
+cp "$here/bench.sh" "$root/bench.sh"
 chmod 755 "$root/init"
 for p in threads fpu memmap; do
     $cc -static -O2 -pthread -o "$root/bin/bt386-$p" "$here/progs/$p.c"
 done
+$cc -static -O2 -o "$root/bin/timeit" "$here/progs/timeit.c"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) | gzip -9 >"$out/initrd.gz"
 echo "build.sh: $(cat "$out/versions.txt" | tr '\n' ' ')-> $out"
