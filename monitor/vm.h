@@ -38,6 +38,15 @@
  * paging is on: supervisor pages above it stay unreachable (DESIGN.md hazard 11). */
 #define USER_TOP_PAGING 0xC0000000u
 
+/* Decoded instructions of emulate sites (vm_emulate.c). */
+#define VM_ICACHE_ENTRIES 1024
+struct insn_cache_entry {
+    struct insn in;
+    uint32_t site;
+    uint64_t flushes;
+    bool valid;
+};
+
 /* Counters behind --stats (monitor/vm_stats.c writes them as JSON). */
 struct vm_stats {
     uint64_t insns_direct, insns_translated, insns_emulated;
@@ -67,8 +76,9 @@ struct vm {
     struct emu_ctx emu;
     struct console con;
     struct decoder dec32;
-    uint8_t *code_pages; /* one bit per guest page: translated code comes from it */
-    void *native_page;   /* executable page for emu_native_mem */
+    uint8_t *code_pages;             /* one bit per guest page: translated code comes from it */
+    void *native_page;               /* executable page for emu_native_mem */
+    struct insn_cache_entry *icache; /* VM_ICACHE_ENTRIES */
     uint32_t ram_pages;
     uint32_t *sup_pages; /* supervisor-only pages shadow-mapped below the user top */
     uint32_t nsup, sup_cap;

@@ -155,6 +155,14 @@ enum step_result vm_emulate_at(struct vm *vm)
         vm_deliver_exception(vm, ds == DECODE_TOO_LONG ? VEC_GP : VEC_UD, ds == DECODE_TOO_LONG, 0);
         return STEP_EXIT;
     }
+    return vm_emulate_insn(vm, &in);
+}
+
+enum step_result vm_emulate_insn(struct vm *vm, const struct insn *ip)
+{
+    struct vcpu_state *s = &vm->s;
+    uint32_t eip = s->eip;
+    const struct insn in = *ip;
     /* CR0.TS/EM: the FPU instruction raises #NM (SDM Vol. 3A §2.5, table 2-2). */
     if (in.cls == IC_IDENT && insn_uses_fpu(&in) && (s->cr0 & (CR0_TS | CR0_EM))) {
         vm_deliver_exception(vm, VEC_NM, false, 0);
@@ -244,6 +252,26 @@ static bool ret_miss_fast(struct vm *vm, const struct tc_site *site)
     return true;
 }
 
+/* emulate_site: the instruction of emulate site `id` (at s.eip). A site's instruction
+ * cannot change while the site lives — a write to its page kills its block — so the
+ * decoded form is kept (a small direct-mapped cache, tagged with the site number and
+ * the TC flush count, since a flush reuses site numbers). */
+static enum step_result emulate_site(struct vm *vm, uint32_t id)
+{
+    struct insn_cache_entry *e = &vm->icache[id % VM_ICACHE_ENTRIES];
+    if (e->valid && e->site == id && e->flushes == vm->tc.flushes)
+        return vm_emulate_insn(vm, &e->in);
+    uint8_t bytes[INSN_MAX_LEN];
+    if (!vm_decode_at(vm, &e->in, bytes)) {
+        e->valid = false;
+        return vm_emulate_at(vm); /* delivers the fetch fault, #UD or #GP */
+    }
+    e->valid = true;
+    e->site = id;
+    e->flushes = vm->tc.flushes;
+    return vm_emulate_insn(vm, &e->in);
+}
+
 int vm_callout(struct world *w)
 {
     struct vm *vm = vm_of(w);
@@ -267,7 +295,7 @@ int vm_callout(struct world *w)
     if (site->ret_ic && ret_miss_fast(vm, site))
         return 0;
     uint64_t generation = vm->tc_generation;
-    enum step_result step = vm_emulate_at(vm);
+    enum step_result step = emulate_site(vm, w->callout_site);
     /* The instruction wrote to translated code (maybe this very block): do not resume
      * into translations that just died. */
     if (step == STEP_RESUME && vm->tc_generation != generation)

@@ -34,6 +34,8 @@ enum step_result {
 /* vm_emulate_at: run the instruction at s.eip in the slow path (fetch, decode,
  * emu_exec or a near branch), delivering any fault it raises. */
 enum step_result vm_emulate_at(struct vm *vm);
+/* vm_emulate_insn: the same for an instruction already decoded (it is at s.eip). */
+enum step_result vm_emulate_insn(struct vm *vm, const struct insn *in);
 /* vm_emulate_memory: run the instruction at s.eip whose memory operand the host cannot
  * reach (page 0, the monitor area, no RAM); false if it is not one this path runs. */
 bool vm_emulate_memory(struct vm *vm);

@@ -250,7 +250,8 @@ int vm_create(struct vm *vm, const struct options *o)
     vm->sup_cap = 4096;
     vm->sup_pages = calloc(vm->sup_cap, sizeof(uint32_t));
     vm->native_page = emu_native_page();
-    if (!vm->code_pages || !vm->sup_pages || !vm->native_page)
+    vm->icache = calloc(VM_ICACHE_ENTRIES, sizeof(*vm->icache));
+    if (!vm->code_pages || !vm->sup_pages || !vm->native_page || !vm->icache)
         return fail("memory", -ENOMEM);
     vm->mem = (struct guest_mem){.ram = vm->space.ram, .on_write = on_guest_write, .ctx = vm};
 
@@ -292,4 +293,5 @@ void vm_destroy(struct vm *vm)
     space_destroy(&vm->space);
     free(vm->code_pages);
     free(vm->sup_pages);
+    free(vm->icache);
 }
