@@ -161,15 +161,18 @@ void block_forget_chain(struct blocks *b, uint32_t site)
 }
 
 uint32_t blocks_invalidate_page(struct blocks *b, uint32_t pn,
-                                void (*unchain)(void *ctx, struct tc_site *site), void *ctx)
+                                void (*unchain)(void *ctx, struct tc_site *site),
+                                void (*killed)(void *ctx, uint32_t block), void *ctx)
 {
-    uint32_t killed = 0;
+    uint32_t n_killed = 0;
     for (uint32_t i = 0; i < b->n; i++) {
         struct tc_block *blk = &b->v[i];
         if (blk->dead || (blk->page[0] != pn + 1 && blk->page[1] != pn + 1))
             continue;
         blk->dead = true;
-        killed++;
+        n_killed++;
+        if (killed)
+            killed(ctx, i);
         for (uint32_t s = blk->chained_in; s;) {
             uint32_t next = b->sites[s - 1].next_in; /* unchain() unlinks s */
             if (b->sites[s - 1].chained)
@@ -178,6 +181,6 @@ uint32_t blocks_invalidate_page(struct blocks *b, uint32_t pn,
         }
         blk->chained_in = 0;
     }
-    b->stats.invalidations += killed;
-    return killed;
+    b->stats.invalidations += n_killed;
+    return n_killed;
 }

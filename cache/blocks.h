@@ -99,9 +99,11 @@ void block_note_chain(struct blocks *b, uint32_t site, uint32_t to);
 void block_forget_chain(struct blocks *b, uint32_t site);
 /* blocks_invalidate_page: kill every live block whose code came from guest-physical page
  * number pn; unchain(ctx, site) is called for each exit site chained into one of them, so
- * it goes back to leaving through the monitor. Returns how many blocks died. */
+ * it goes back to leaving through the monitor, and killed(ctx, block) (if not NULL)
+ * for each block that dies. Returns how many blocks died. */
 uint32_t blocks_invalidate_page(struct blocks *b, uint32_t pn,
-                                void (*unchain)(void *ctx, struct tc_site *site), void *ctx);
+                                void (*unchain)(void *ctx, struct tc_site *site),
+                                void (*killed)(void *ctx, uint32_t block), void *ctx);
 /* blocks_full: true when another block might not fit. */
 bool blocks_full(const struct blocks *b);
 

@@ -79,6 +79,7 @@ struct vm {
     uint8_t *code_pages;             /* one bit per guest page: translated code comes from it */
     void *native_page;               /* executable page for emu_native_mem */
     struct insn_cache_entry *icache; /* VM_ICACHE_ENTRIES */
+    struct ret_ibl_entry *ibl;       /* RET targets for world_ret_ibl (WORLD_IBL_ENTRIES) */
     uint32_t ram_pages;
     uint32_t *sup_pages; /* supervisor-only pages shadow-mapped below the user top */
     uint32_t nsup, sup_cap;

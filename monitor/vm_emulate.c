@@ -242,6 +242,10 @@ static bool ret_miss_fast(struct vm *vm, const struct tc_site *site)
     vm->st.insns_emulated++;
     vm->st.callouts[IC_RET]++;
     emit_ret_patch(&vm->env, (struct tc_site *)site, lin);
+    /* Next time a RET misses towards this target, world_ret_ibl finds it. */
+    if (mode == 0 && s->seg[SEG_CS].base == 0)
+        vm->ibl[target & (WORLD_IBL_ENTRIES - 1)] =
+            (struct ret_ibl_entry){(uint32_t)-target, vm->blocks.v[idx].tc_start};
     s->gpr[GPR_ESP] = esp + site->ret_pop;
     s->eip = target;
     struct world *w = &vm->w;

@@ -218,6 +218,9 @@ static void run_translated(struct vm *vm)
         (s->eflags & (EFLAGS_ARITH | (vm->pass_ac ? EFLAGS_AC : 0))) | EFLAGS_FIXED | EFLAGS_IF;
     w->eip = b->tc_start;
     vm_load_world_segments(vm, false);
+    /* The RET table holds offsets into a flat CS only; exact counting skips it. */
+    w->ibl_table = (s->seg[SEG_CS].base == 0 && !vm->opts.stats_exact) ? vm->ibl : NULL;
+    w->ibl_cs = host_ldt_selector(LDT_SLOT_TC_CODE);
     vm->exit_site = NULL;
     vm->in_direct = false;
     bool shadow_before = s->inhibit_irq;
@@ -504,6 +507,7 @@ int vm_run(struct vm *vm)
                                 .blocks = &vm->blocks,
                                 .irq_bounds = MON_BOUNDS,
                                 .guest_sels = MON_GUEST_SELS,
+                                .ret_ibl = !vm->opts.stats_exact,
                                 .fetch = fetch_for_emit,
                                 .ctx = vm};
     vm->last_block = BLOCK_NONE;

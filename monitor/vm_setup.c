@@ -251,7 +251,8 @@ int vm_create(struct vm *vm, const struct options *o)
     vm->sup_pages = calloc(vm->sup_cap, sizeof(uint32_t));
     vm->native_page = emu_native_page();
     vm->icache = calloc(VM_ICACHE_ENTRIES, sizeof(*vm->icache));
-    if (!vm->code_pages || !vm->sup_pages || !vm->native_page || !vm->icache)
+    vm->ibl = calloc(WORLD_IBL_ENTRIES, sizeof(*vm->ibl));
+    if (!vm->code_pages || !vm->sup_pages || !vm->native_page || !vm->icache || !vm->ibl)
         return fail("memory", -ENOMEM);
     vm->mem = (struct guest_mem){.ram = vm->space.ram, .on_write = on_guest_write, .ctx = vm};
 
@@ -294,4 +295,5 @@ void vm_destroy(struct vm *vm)
     free(vm->code_pages);
     free(vm->sup_pages);
     free(vm->icache);
+    free(vm->ibl);
 }

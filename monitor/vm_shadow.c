@@ -38,6 +38,7 @@ void vm_mark_code_page(struct vm *vm, uint64_t gpa)
 void vm_flush_translations(struct vm *vm)
 {
     vm->tc_generation++;
+    memset(vm->ibl, 0, WORLD_IBL_ENTRIES * sizeof(*vm->ibl));
     tc_flush(&vm->tc);
     blocks_clear(&vm->blocks);
     memset(vm->code_pages, 0, vm->ram_pages / 8 + 1);
@@ -127,12 +128,23 @@ static void unchain_site(void *ctx, struct tc_site *site)
     emit_unchain(&vm->env, site);
 }
 
+/* A dying block leaves the RET target table too. */
+static void forget_block(void *ctx, uint32_t block)
+{
+    struct vm *vm = ctx;
+    const struct tc_block *b = &vm->blocks.v[block];
+    struct ret_ibl_entry *e = &vm->ibl[b->guest_eip & (WORLD_IBL_ENTRIES - 1)];
+    if (e->tc == b->tc_start)
+        *e = (struct ret_ibl_entry){0, 0};
+}
+
 void vm_invalidate_code_page(struct vm *vm, uint64_t gpa)
 {
     uint64_t pn = gpa >> 12;
     if (pn >= vm->ram_pages)
         return;
-    vm->st.invalidations += blocks_invalidate_page(&vm->blocks, (uint32_t)pn, unchain_site, vm);
+    vm->st.invalidations +=
+        blocks_invalidate_page(&vm->blocks, (uint32_t)pn, unchain_site, forget_block, vm);
     vm->code_pages[pn / 8] &= (uint8_t) ~(1u << (pn % 8));
     vm->tc_generation++;
 }

@@ -25,6 +25,9 @@ _Static_assert(offsetof(struct world, callout_eip) == WORLD_CALLOUT_RET, "WORLD_
 _Static_assert(offsetof(struct world, xsave_mask) == WORLD_XSAVE_MASK, "WORLD_XSAVE_MASK");
 _Static_assert(offsetof(struct world, ss_base) == WORLD_SS_BASE, "WORLD_SS_BASE");
 _Static_assert(offsetof(struct world, xsave) == WORLD_XSAVE, "WORLD_XSAVE");
+_Static_assert(offsetof(struct world, ibl_table) == WORLD_IBL_TABLE, "WORLD_IBL_TABLE");
+_Static_assert(offsetof(struct world, ibl_eip) == WORLD_IBL_PTR, "WORLD_IBL_PTR");
+_Static_assert(offsetof(struct world, ibl_cs) == WORLD_IBL_PTR + 4, "WORLD_IBL_PTR cs");
 
 #ifndef HWCAP2_FSGSBASE
 #define HWCAP2_FSGSBASE (1 << 1)

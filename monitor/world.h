@@ -33,6 +33,8 @@
 #define WORLD_XSAVE_MASK   96  /* uint64_t: XCR0, the components saved */
 #define WORLD_SS_BASE      104 /* uint32_t: base of the guest's SS */
 #define WORLD_CALLOUT_SITE 108 /* uint32_t: the site number the callout stub passed */
+#define WORLD_IBL_TABLE    112 /* uint64_t: RET target table (world_ret_ibl), NULL = none */
+#define WORLD_IBL_PTR      120 /* uint32_t eip, uint16_t cs: where world_ret_ibl jumps */
 #define WORLD_XSAVE        128 /* 64-byte aligned XSAVE area */
 #define WORLD_XSAVE_BYTES  4096
 
@@ -54,6 +56,8 @@ struct host_trap {
     uint16_t cs;     /* host selector it ran with */
 };
 
+struct ret_ibl_entry;
+
 struct world {
     uint32_t gpr[8];
     uint32_t eip;
@@ -68,11 +72,27 @@ struct world {
     uint64_t xsave_mask;
     uint32_t ss_base;
     uint32_t callout_site;
-    uint8_t pad[WORLD_XSAVE - 112];
+    struct ret_ibl_entry *ibl_table;
+    uint32_t ibl_eip;
+    uint16_t ibl_cs;
+    uint8_t pad[WORLD_XSAVE - 126];
     uint8_t xsave[WORLD_XSAVE_BYTES] __attribute__((aligned(64)));
     /* C-only from here on. */
     struct host_trap trap; /* the signal behind a WORLD_EXIT_TRAP */
 };
+
+/* The RET target table the 64-bit fast path reads (WORLD_IBL_ENTRIES entries indexed by
+ * the low 16 bits of the guest return address): a hit is neg_target + target == 0 with
+ * tc != 0; tc is the translated block to continue in (kernel code, mode 0). */
+#define WORLD_IBL_ENTRIES 65536
+struct ret_ibl_entry {
+    uint32_t neg_target;
+    uint32_t tc;
+};
+
+/* world_ret_ibl: 64-bit code a RET inline-cache miss site jumps to, with r10 = the bytes
+ * the RET pops and r11 = the site's normal callout stub (taken on a table miss). */
+void world_ret_ibl(void);
 
 /* The one vCPU context the signal and callout paths reach without arguments. */
 extern struct world *world_current;
@@ -132,6 +152,34 @@ static inline unsigned world_site_tail(uint8_t *out, uint32_t at, uint32_t site)
     for (unsigned i = 0; i < 8; i++)
         *p++ = (uint8_t)(entry >> (8 * i));
     return WORLD_SITE_TAIL_BYTES;
+}
+
+/* world_site_ibl_tail: after a site's tail (at `at`, WORLD_SITE_TAIL_BYTES, written by
+ * world_site_tail), the entry of an inline-cached RET's miss site: r10 = pop bytes,
+ * r11 = the normal stub, then world_ret_ibl; the site's pointer is aimed here. Returns
+ * the bytes added (the slot of world_ret_ibl's address is 8-aligned). */
+#define WORLD_SITE_IBL_BYTES 32
+
+static inline unsigned world_site_ibl_tail(uint8_t *tail, uint32_t at, uint16_t pop)
+{
+    uint8_t *p = tail + WORLD_SITE_TAIL_BYTES;
+    uint32_t stub = at + 8;
+    uint64_t ibl = (uint64_t)(uintptr_t)world_ret_ibl;
+    *p++ = 0x41, *p++ = 0xBA; /* mov $pop, %r10d */
+    for (unsigned i = 0; i < 4; i++)
+        *p++ = (uint8_t)(pop >> (8 * i));
+    *p++ = 0x49, *p++ = 0xBB; /* movabs $stub, %r11 */
+    for (unsigned i = 0; i < 8; i++)
+        *p++ = (uint8_t)((uint64_t)stub >> (8 * i));
+    *p++ = 0xFF, *p++ = 0x25, *p++ = 2, *p++ = 0, *p++ = 0, *p++ = 0; /* jmp *slot(%rip) */
+    while (p - tail < WORLD_SITE_TAIL_BYTES + 24)
+        *p++ = 0xCC;
+    for (unsigned i = 0; i < 8; i++)
+        *p++ = (uint8_t)(ibl >> (8 * i));
+    uint32_t entry = at + WORLD_SITE_TAIL_BYTES;
+    for (unsigned i = 0; i < 4; i++)
+        tail[i] = (uint8_t)(entry >> (8 * i));
+    return WORLD_SITE_IBL_BYTES;
 }
 
 /* world_site_jmp: the 7-byte far jump of a site whose pointer is at ptr. */

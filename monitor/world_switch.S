@@ -133,6 +133,38 @@ world_callout_exit:
     jmp world_return
     .size world_callout_entry, . - world_callout_entry
 
+/* The RET inline cache missed (translated kernel code, flat 32-bit stack): look the
+ * return address up in the world's table and continue in its block, without the
+ * monitor's C code. r10 = bytes to pop, r11 = the site's normal stub. Only MOV, MOVZX,
+ * LEA and JRCXZ: the guest's flags stay intact; r8-r14 are not guest state. */
+    .globl world_ret_ibl
+    .type world_ret_ibl, @function
+world_ret_ibl:
+    mov %rcx, %r14                  /* the guest's ECX */
+    mov world_current(%rip), %r13
+    mov WORLD_IBL_TABLE(%r13), %rcx
+    jrcxz 2f                        /* no table (CS not flat, exact counting): the monitor */
+    mov %rcx, %r13
+    mov %esp, %r8d
+    mov (%r8), %r9d                 /* the return address (its slot was just accessed) */
+    movzwl %r9w, %r12d
+    mov (%r13,%r12,8), %ecx
+    lea (%rcx,%r9), %ecx            /* neg_target + target: 0 on a hit */
+    jrcxz 1f
+    jmp 2f
+1:  mov 4(%r13,%r12,8), %ecx        /* the block; 0 = empty entry */
+    jrcxz 2f
+    mov %ecx, %r12d
+    mov %r14, %rcx
+    lea (%r8,%r10), %r8d            /* pop the return address (and RET imm16) */
+    mov %r8d, %esp
+    mov world_current(%rip), %r13
+    mov %r12d, WORLD_IBL_PTR(%r13)
+    ljmpl *WORLD_IBL_PTR(%r13)
+2:  mov %r14, %rcx
+    jmp *%r11
+    .size world_ret_ibl, . - world_ret_ibl
+
 /* A signal handler that ends the guest's run returns here (CS 0x33, RSP = host_rsp,
  * host FS base, the guest's extended state still in the registers). */
     .globl world_exit_stub

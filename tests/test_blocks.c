@@ -64,7 +64,7 @@ START_TEST(invalidating_a_page_kills_its_blocks_and_unchains_into_them)
     block_note_chain(&b, s1, a);
     block_note_chain(&b, s2, c);
     block_note_chain(&b, s3, d);
-    ck_assert_uint_eq(blocks_invalidate_page(&b, 2, on_unchain, NULL), 2);
+    ck_assert_uint_eq(blocks_invalidate_page(&b, 2, on_unchain, NULL, NULL), 2);
     ck_assert(b.v[a].dead && b.v[c].dead && !b.v[d].dead);
     ck_assert_uint_eq(block_lookup(&b, 0x1000, 0), BLOCK_NONE);
     ck_assert_uint_eq(block_lookup(&b, 0x5000, 0), d);
@@ -88,7 +88,7 @@ START_TEST(forgetting_a_chain_keeps_the_others)
     block_note_chain(&b, s3, a);
     b.sites[s2].chained = false;
     block_forget_chain(&b, s2); /* retargeted elsewhere */
-    blocks_invalidate_page(&b, 0, on_unchain, NULL);
+    blocks_invalidate_page(&b, 0, on_unchain, NULL, NULL);
     ck_assert_uint_eq(nunchained, 2);
     ck_assert(!b.sites[s1].chained && !b.sites[s3].chained);
 }

@@ -7,7 +7,8 @@
 
 /* A block's code never exceeds this: 32 instructions of at most 15 bytes or two sites,
  * then every site's pointer and 64-bit stub. */
-#define BLOCK_BYTES_MAX (EMIT_MAX_INSNS * 2 * (SITE_CALL_BYTES + 2 + WORLD_SITE_TAIL_BYTES) + 64)
+#define BLOCK_BYTES_MAX                                                                            \
+    (EMIT_MAX_INSNS * 2 * (SITE_CALL_BYTES + 2 + WORLD_SITE_TAIL_BYTES) + WORLD_SITE_IBL_BYTES + 64)
 
 struct out {
     uint8_t *p;     /* writable alias cursor */
@@ -17,6 +18,7 @@ struct out {
     unsigned nsites;
     struct pc_entry pcs[EMIT_MAX_INSNS + 1];
     unsigned npcs;
+    uint32_t mode;
 };
 
 static void put8(struct out *o, uint8_t v)
@@ -52,7 +54,12 @@ static void emit_site_tails(const struct emit_env *env, struct out *o)
         while (o->low & 7)
             put8(o, 0xCC);
         uint32_t ptr = o->low;
-        unsigned n = world_site_tail(o->p, ptr, env->blocks->nsites + i);
+        uint8_t *tail = o->p;
+        unsigned n = world_site_tail(tail, ptr, env->blocks->nsites + i);
+        /* A RET inline-cache miss in plain kernel code first tries the table lookup of
+         * world_ret_ibl, without the monitor's C code. */
+        if (o->sites[i].ret_ic && o->mode == 0 && env->ret_ibl)
+            n += world_site_ibl_tail(tail, ptr, o->sites[i].ret_pop);
         o->p += n;
         o->low += n;
         world_site_jmp(tc_rw(env->tc, o->sites[i].patch_at), ptr);
@@ -176,7 +183,7 @@ enum emit_status emit_block(const struct emit_env *env, uint32_t eip, enum code_
     struct decoder dec;
     decoder_init(&dec, size);
     uint32_t start = tc_alloc(env->tc, BLOCK_BYTES_MAX);
-    struct out o = {.p = tc_rw(env->tc, start), .low = start, .start = start};
+    struct out o = {.p = tc_rw(env->tc, start), .low = start, .start = start, .mode = mode};
 
     /* The interrupt gate: BOUND EAX against the monitor's pair. */
     put8(&o, 0x2E);

@@ -27,8 +27,9 @@ struct emit_env {
     struct tc *tc;
     struct blocks *blocks;
     uint32_t irq_bounds; /* linear address of the BOUND pair used as the interrupt gate */
-    uint32_t
-        guest_sels; /* linear address of uint32_t[6]: the guest's ES..GS selectors (0: emulate) */
+    /* linear address of uint32_t[6]: the guest's ES..GS selectors (0: emulate instead) */
+    uint32_t guest_sels;
+    bool ret_ibl; /* RET misses in mode-0 blocks try world_ret_ibl first */
     /* fetch: copy up to n guest code bytes at linear address lin into buf; returns how
      * many could be fetched (fewer at an unfetchable page). */
     size_t (*fetch)(void *ctx, uint32_t lin, uint8_t *buf, size_t n);
