@@ -47,30 +47,30 @@ static struct guest_fault far_target(struct emu_call *c, uint16_t *sel, uint32_t
     return FAULT_NONE;
 }
 
-struct guest_fault emu_do_jmp_far(struct emu_call *c)
+/* The far JMP and far CALL ops share a shape: sel:off, operand size, next EIP. */
+typedef struct guest_fault (*far_branch_op)(struct emu_ctx *ctx, uint16_t sel, uint32_t off,
+                                            unsigned opsize, uint32_t next_eip);
+
+static struct guest_fault far_branch(struct emu_call *c, far_branch_op op)
 {
-    if (missing(c, c->ctx->ops && c->ctx->ops->far_jmp))
+    if (missing(c, op != NULL))
         return FAULT_NONE;
     uint16_t sel;
     uint32_t off;
     struct guest_fault f = far_target(c, &sel, &off);
     if (f.raised)
         return f;
-    return transfer_done(c,
-                         c->ctx->ops->far_jmp(c->ctx, sel, off, c->in->zi.operand_width, c->next));
+    return transfer_done(c, op(c->ctx, sel, off, c->in->zi.operand_width, c->next));
+}
+
+struct guest_fault emu_do_jmp_far(struct emu_call *c)
+{
+    return far_branch(c, c->ctx->ops ? c->ctx->ops->far_jmp : NULL);
 }
 
 struct guest_fault emu_do_call_far(struct emu_call *c)
 {
-    if (missing(c, c->ctx->ops && c->ctx->ops->far_call))
-        return FAULT_NONE;
-    uint16_t sel;
-    uint32_t off;
-    struct guest_fault f = far_target(c, &sel, &off);
-    if (f.raised)
-        return f;
-    return transfer_done(c,
-                         c->ctx->ops->far_call(c->ctx, sel, off, c->in->zi.operand_width, c->next));
+    return far_branch(c, c->ctx->ops ? c->ctx->ops->far_call : NULL);
 }
 
 struct guest_fault emu_do_ret_far(struct emu_call *c)
