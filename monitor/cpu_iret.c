@@ -63,18 +63,9 @@ struct cpu_result cpu_iret(struct vcpu_state *s, const struct guest_mem *m, enum
     unsigned rpl = SEL_RPL(cs_sel);
     uint32_t new_flags = cpu_iret_eflags(s->eflags, flags_img, s->cpl, os);
 
-    if (rpl == s->cpl) {
-        /* RETURN-TO-SAME-PRIVILEGE-LEVEL: EIP inside the new CS limit, else #GP(0). */
-        if (eip > desc_limit(&csd))
-            return cpu_fault(cpu_gp(0));
-        f = cpu_desc_mark_accessed(s, m, &csd);
-        if (f.raised)
-            return cpu_fault(f);
-        s->gpr[GPR_ESP] = cpu_sp_merge(ss, esp, esp + 3 * slot);
-        s->eflags = new_flags;
-        cpu_commit_cs(s, cs_sel, &csd, rpl, eip);
-        return cpu_ok();
-    }
+    /* RETURN-TO-SAME-PRIVILEGE-LEVEL: EIP inside the new CS limit, else #GP(0). */
+    if (rpl == s->cpl)
+        return cpu_return_same(s, m, 3 * slot, cs_sel, &csd, eip, &new_flags);
 
     /* RETURN-TO-OUTER-PRIVILEGE-LEVEL: ESP and SS follow, the next 8 (4) bytes. */
     return cpu_return_outer(s, m, 3 * slot, slot, 0, cs_sel, &csd, eip, &new_flags);

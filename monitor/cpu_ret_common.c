@@ -42,6 +42,23 @@ struct guest_fault cpu_check_return_ss(const struct vcpu_state *s, const struct 
     return FAULT_NONE;
 }
 
+struct cpu_result cpu_return_same(struct vcpu_state *s, const struct guest_mem *m, uint32_t popped,
+                                  uint16_t cs_sel, struct cpu_desc *csd, uint32_t eip,
+                                  const uint32_t *new_flags)
+{
+    if (eip > desc_limit(csd))
+        return cpu_fault(cpu_gp(0));
+    struct guest_fault f = cpu_desc_mark_accessed(s, m, csd);
+    if (f.raised)
+        return cpu_fault(f);
+    uint32_t esp = s->gpr[GPR_ESP];
+    s->gpr[GPR_ESP] = cpu_sp_merge(&s->seg[SEG_SS], esp, esp + popped);
+    if (new_flags)
+        s->eflags = *new_flags;
+    cpu_commit_cs(s, cs_sel, csd, SEL_RPL(cs_sel), eip);
+    return cpu_ok();
+}
+
 struct cpu_result cpu_return_outer(struct vcpu_state *s, const struct guest_mem *m, uint32_t at,
                                    unsigned slot, uint16_t release, uint16_t cs_sel,
                                    struct cpu_desc *csd, uint32_t eip, const uint32_t *new_flags)

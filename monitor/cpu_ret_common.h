@@ -19,6 +19,13 @@ struct guest_fault cpu_check_return_cs(const struct vcpu_state *s, const struct 
 struct guest_fault cpu_check_return_ss(const struct vcpu_state *s, const struct guest_mem *m,
                                        uint16_t sel, unsigned rpl, struct cpu_desc *d);
 
+/* cpu_return_same: what far RET and IRET share when returning to the current level:
+ * EIP against CS's limit (#GP(0)), mark CS accessed, then commit ESP (+ popped bytes;
+ * only SP for a 16-bit SS), EFLAGS (if new_flags) and CS:EIP. */
+struct cpu_result cpu_return_same(struct vcpu_state *s, const struct guest_mem *m, uint32_t popped,
+                                  uint16_t cs_sel, struct cpu_desc *csd, uint32_t eip,
+                                  const uint32_t *new_flags);
+
 /* cpu_return_outer: what far RET and IRET share when returning to the outer level RPL of
  * cs_sel: read the outer ESP and SS at stack offset `at` (slot bytes each; #SS(0) outside
  * the stack), check that SS, EIP against CS's limit (#GP(0)), mark both descriptors

@@ -34,17 +34,9 @@ struct cpu_result cpu_far_ret(struct vcpu_state *s, const struct guest_mem *m, e
         return cpu_fault(f);
 
     unsigned rpl = SEL_RPL(cs_sel);
-    if (rpl == s->cpl) {
-        /* Same level: EIP inside the limit (#GP(0)), then release the parameters. */
-        if (eip > desc_limit(&csd))
-            return cpu_fault(cpu_gp(0));
-        f = cpu_desc_mark_accessed(s, m, &csd);
-        if (f.raised)
-            return cpu_fault(f);
-        s->gpr[GPR_ESP] = cpu_sp_merge(ss, esp, esp + 2 * slot + release);
-        cpu_commit_cs(s, cs_sel, &csd, rpl, eip);
-        return cpu_ok();
-    }
+    /* Same level: EIP inside the limit (#GP(0)), then release the parameters. */
+    if (rpl == s->cpl)
+        return cpu_return_same(s, m, 2 * slot + release, cs_sel, &csd, eip, NULL);
 
     /* Outer level: the caller's SS:ESP lies above the released parameters. */
     return cpu_return_outer(s, m, 2 * slot + release, slot, release, cs_sel, &csd, eip, NULL);
